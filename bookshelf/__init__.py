@@ -1,0 +1,57 @@
+"""Bookshelf: a server-rendered catalogue of authors and their books."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_FOLDER, Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Make the app; `config` defaults to a Config read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_FOLDER),
+        template_folder=PROJECT_ROOT / "templates",
+        static_folder=PROJECT_ROOT / "static",
+    )
+    app.config.from_object(config or Config())
+    Path(app.instance_path).mkdir(exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from bookshelf import models  # noqa: F401  (the tables must be known to Migrate)
+    from bookshelf.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+
+
+def register_blueprints(app: Flask) -> None:
+    from bookshelf import api, health, pages
+    from bookshelf.converters import RowIdConverter
+
+    # Converters must be known before the routes that use them are added.
+    app.url_map.converters["row_id"] = RowIdConverter
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from bookshelf import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from bookshelf.commands import seed_command
+
+    app.cli.add_command(seed_command)

@@ -1,0 +1,48 @@
+"""The JSON API, with the endpoints of the Neon guide."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort
+
+from bookshelf import queries
+from bookshelf.models import Author, Book
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def isoformat(moment: datetime) -> str:
+    """An ISO 8601 timestamp; SQLite hands back naive UTC times, so they are marked UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+def author_json(author: Author) -> dict:
+    return {
+        "id": author.id,
+        "name": author.name,
+        "bio": author.bio,
+        "country": author.country,
+        "created_at": isoformat(author.created_at),
+    }
+
+
+def book_json(book: Book) -> dict:
+    return {
+        "id": book.id,
+        "title": book.title,
+        "author_id": book.author_id,
+        "created_at": isoformat(book.created_at),
+    }
+
+
+@bp.get("/authors/")
+def authors():
+    return [author_json(author) for author in queries.all_authors()]
+
+
+@bp.get("/books/<row_id:author_id>")
+def books(author_id: int):
+    if queries.find_author(author_id) is None:
+        abort(404, description="There is no author with that id.")
+    return [book_json(book) for book in queries.books_by(author_id)]

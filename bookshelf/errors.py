@@ -1,0 +1,42 @@
+"""Error pages for readers and JSON errors for API clients, in one place."""
+
+from flask import Flask, current_app, json, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from bookshelf.database import database_error_cause
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def http_error(error: HTTPException):
+    """Answer with a page or a JSON body, keeping the headers (such as Allow) the error sets."""
+    response = error.get_response()
+    if wants_json():
+        response.set_data(json.dumps({"error": error.description}))
+        response.mimetype = "application/json"
+    else:
+        response.set_data(render_template("error.html", error=error))
+    return response
+
+
+def database_unavailable(error: OperationalError):
+    """The database did not answer: one log line naming the cause, and a 503 for the client."""
+    current_app.logger.error(
+        "database unavailable for %s %s: %s",
+        request.method,
+        request.path,
+        database_error_cause(error),
+    )
+    return http_error(
+        ServiceUnavailable(
+            "The catalogue's database is not answering right now. Please try again shortly."
+        )
+    )

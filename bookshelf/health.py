@@ -1,0 +1,15 @@
+"""The health check a load balancer or uptime monitor polls."""
+
+from flask import Blueprint
+from sqlalchemy import text
+
+from bookshelf.extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers; when it does not, the error handler answers 503."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

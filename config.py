@@ -1,0 +1,83 @@
+"""Bookshelf's settings, read from the environment when the app is created."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+INSTANCE_FOLDER = Path(__file__).resolve().parent / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_FOLDER / 'bookshelf.sqlite'}"
+
+# Defaults for PostgreSQL connections; a value given in the URL's query wins.
+POSTGRESQL_CONNECT_ARGS = {"connect_timeout": 10, "application_name": "bookshelf"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Return `url` with PostgreSQL schemes pointed at psycopg2 and everything else kept.
+
+    Neon hands out postgres:// and postgresql:// URLs. SQLAlchemy does not know the
+    first, and from 2.1 on reads the second as psycopg 3, while Bookshelf ships
+    psycopg2: naming the driver makes both work on every SQLAlchemy 2.x.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            "The database URL is not a URL; expected something like "
+            "postgresql://user:password@host/dbname"
+        ) from None
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed.render_as_string(hide_password=False)
+
+
+def engine_options(url: str) -> dict:
+    """SQLAlchemy engine settings for `url`, suited to a server that drops idle connections.
+
+    Neon suspends idle computes and PgBouncer closes idle links, so a pooled connection
+    may be dead when it is taken: pre-ping replaces it, recycle retires it before then.
+    """
+    options = {"pool_pre_ping": True, "pool_recycle": 300}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        options["connect_args"] = {
+            name: value
+            for name, value in POSTGRESQL_CONNECT_ARGS.items()
+            if name not in parsed.query
+        }
+    return options
+
+
+class Config:
+    """Settings for a deployed Bookshelf, taken from `environ` (os.environ by default).
+
+    DATABASE_URL picks the database the app serves from; unset, an SQLite file in
+    instance/. DATABASE_DIRECT_URL, when set, is the one `flask db` commands use: on
+    Neon the app goes through the pooled URL, migrations through the direct one.
+    """
+
+    TESTING = False
+
+    def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
+        self.SECRET_KEY = environ.get("SECRET_KEY")
+        database_url = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        direct_url = environ.get("DATABASE_DIRECT_URL")
+        self.MIGRATION_DATABASE_URI = (
+            normalise_database_url(direct_url) if direct_url else None
+        )
+
+
+class TestingConfig(Config):
+    """Settings for the test suite: the database is the one the test names."""
+
+    TESTING = True
+
+    def __init__(self, database_url: str, direct_url: str | None = None) -> None:
+        environ = {"DATABASE_URL": database_url, "SECRET_KEY": "testing"}
+        if direct_url:
+            environ["DATABASE_DIRECT_URL"] = direct_url
+        super().__init__(environ)

@@ -1,0 +1,89 @@
+"""Alembic's environment for `flask db ...`: which database, which metadata, which options.
+
+Migrations connect through DATABASE_DIRECT_URL when it is set (on Neon the app's
+DATABASE_URL goes through PgBouncer, which is no place for DDL), else through the
+app's own engine. A caller that already holds a connection (pytest-alembic, for one)
+hands it over in config.attributes["connection"].
+"""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from config import engine_options
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+logger = logging.getLogger("alembic.env")
+
+migrate = current_app.extensions["migrate"]
+target_metadata = migrate.db.metadata
+
+
+def migration_url() -> str:
+    return (
+        current_app.config["MIGRATION_DATABASE_URI"]
+        or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+
+
+def migration_engine() -> Engine:
+    direct_url = current_app.config["MIGRATION_DATABASE_URI"]
+    if direct_url is None:
+        return migrate.db.engine
+    return create_engine(direct_url, poolclass=NullPool, **engine_options(direct_url))
+
+
+def skip_empty_autogenerate(context, revision, directives) -> None:
+    """`flask db migrate` with no model change writes no empty revision."""
+    if getattr(config.cmd_opts, "autogenerate", False):
+        if directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+
+def configure_args() -> dict:
+    return {"process_revision_directives": skip_empty_autogenerate} | (
+        migrate.configure_args
+    )
+
+
+def run_migrations_offline() -> None:
+    """`--sql`: write the SQL out instead of running it."""
+    context.configure(
+        url=migration_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        **configure_args(),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection") or migration_engine()
+    if isinstance(connectable, Engine):
+        with connectable.connect() as connection:
+            run_migrations_on(connection)
+    else:
+        run_migrations_on(connectable)
+
+
+def run_migrations_on(connection) -> None:
+    context.configure(
+        connection=connection, target_metadata=target_metadata, **configure_args()
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

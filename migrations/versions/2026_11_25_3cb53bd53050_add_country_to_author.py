@@ -1,0 +1,29 @@
+"""add-country-to-author
+
+The guide's schema change: authors get a nullable country.
+
+Revision ID: 3cb53bd53050
+Revises: 7489b8465200
+Create Date: 2026-11-25 01:15:43.503099
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "3cb53bd53050"
+down_revision = "7489b8465200"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("authors", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("country", sa.String(length=100), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("authors", schema=None) as batch_op:
+        batch_op.drop_column("country")
