@@ -66,9 +66,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         direct_url = environ.get("DATABASE_DIRECT_URL")
-        self.MIGRATION_DATABASE_URI = (
-            normalise_database_url(direct_url) if direct_url else None
-        )
+        self.MIGRATION_DATABASE_URI = normalise_database_url(direct_url) if direct_url else None
 
 
 class TestingConfig(Config):

@@ -22,9 +22,7 @@ def author_page(author_id: int):
     author = queries.find_author(author_id)
     if author is None:
         abort(404, description="There is no author with that id.")
-    return render_template(
-        "author.html", author=author, books=queries.books_by(author_id)
-    )
+    return render_template("author.html", author=author, books=queries.books_by(author_id))
 
 
 @bp.get("/books/<row_id:author_id>")

@@ -29,7 +29,5 @@ def find_author(author_id: int) -> Author | None:
 
 def books_by(author_id: int) -> list[Book]:
     """The author's books, by title."""
-    statement = (
-        select(Book).where(Book.author_id == author_id).order_by(Book.title, Book.id)
-    )
+    statement = select(Book).where(Book.author_id == author_id).order_by(Book.title, Book.id)
     return list(db.session.scalars(statement))

@@ -52,9 +52,7 @@ def seed_sample_shelf(session: Session) -> SeedResult:
     for entry in SAMPLE_SHELF:
         author = session.scalar(select(Author).where(Author.name == entry["name"]))
         if author is None:
-            author = Author(
-                name=entry["name"], country=entry["country"], bio=entry["bio"]
-            )
+            author = Author(name=entry["name"], country=entry["country"], bio=entry["bio"])
             session.add(author)
             result.authors_added += 1
         known_titles = {book.title for book in author.books}

@@ -42,16 +42,13 @@ def migration_engine() -> Engine:
 
 def skip_empty_autogenerate(context, revision, directives) -> None:
     """`flask db migrate` with no model change writes no empty revision."""
-    if getattr(config.cmd_opts, "autogenerate", False):
-        if directives[0].upgrade_ops.is_empty():
-            directives[:] = []
-            logger.info("No changes in schema detected.")
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
 
 
 def configure_args() -> dict:
-    return {"process_revision_directives": skip_empty_autogenerate} | (
-        migrate.configure_args
-    )
+    return {"process_revision_directives": skip_empty_autogenerate} | (migrate.configure_args)
 
 
 def run_migrations_offline() -> None:
@@ -76,9 +73,7 @@ def run_migrations_online() -> None:
 
 
 def run_migrations_on(connection) -> None:
-    context.configure(
-        connection=connection, target_metadata=target_metadata, **configure_args()
-    )
+    context.configure(connection=connection, target_metadata=target_metadata, **configure_args())
     with context.begin_transaction():
         context.run_migrations()
 

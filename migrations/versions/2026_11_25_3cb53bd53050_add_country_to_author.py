@@ -8,9 +8,8 @@ Create Date: 2026-11-25 01:15:43.503099
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3cb53bd53050"

@@ -8,9 +8,8 @@ Create Date: 2026-11-25 01:15:36.867469
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7489b8465200"
@@ -50,9 +49,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_books")),
     )
     with op.batch_alter_table("books", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_books_author_id"), ["author_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_books_author_id"), ["author_id"], unique=False)
 
 
 def downgrade():

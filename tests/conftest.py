@@ -1,0 +1,123 @@
+"""Fixtures: an app on each database backend, with its test client and CLI runner.
+
+Every test that asks for `app` runs twice: on a fresh SQLite file, and on PostgreSQL
+when TEST_DATABASE_URL names a database the suite may wipe (its public schema is
+dropped and recreated before each test).
+"""
+
+import os
+import socket
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from bookshelf import create_app
+from bookshelf.extensions import db
+from bookshelf.models import Author, Book
+from config import TestingConfig
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(TestingConfig(url).SQLALCHEMY_DATABASE_URI)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """The PostgreSQL test database, wiped; skips the test where TEST_DATABASE_URL is unset."""
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL is not set, so the PostgreSQL runs are skipped")
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The URL of an empty database: a new SQLite file, or the wiped PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bookshelf.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def make_app():
+    """Build apps on the given URLs; their connection pools are closed after the test."""
+    apps = []
+
+    def make(database_url: str, direct_url: str | None = None):
+        app = create_app(TestingConfig(database_url, direct_url))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(make_app, database_url):
+    """An app whose database has no tables at all; its app context is pushed."""
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def app(empty_app):
+    """An app whose database is migrated to the latest revision and holds no rows."""
+    flask_migrate.upgrade()
+    return empty_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def add_author(app):
+    """Store an author (and their books) and return their id."""
+
+    def add(name="Ursula K. Le Guin", *, country=None, bio=None, books=()):
+        author = Author(name=name, country=country, bio=bio)
+        author.books = [Book(title=title) for title in books]
+        db.session.add(author)
+        db.session.commit()
+        return author.id
+
+    return add
+
+
+@pytest.fixture
+def sql_statements(app):
+    """The SQL statements the app sends while the test runs, as a list of strings."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield statements
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def unreachable_postgres_url():
+    """A PostgreSQL URL on a local port where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"postgresql://postgres@127.0.0.1:{port}/bookshelf?connect_timeout=2"

@@ -1,0 +1,95 @@
+"""Configuration: database URLs as Neon hands them out, engine options, the direct URL."""
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from config import (
+    DEFAULT_DATABASE_URL,
+    INSTANCE_FOLDER,
+    Config,
+    engine_options,
+    normalise_database_url,
+)
+
+NEON_POOLED = (
+    "postgresql://alex:AbC123dEf@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
+    "/dbname?sslmode=require&channel_binding=require"
+)
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgresql+psycopg2"])
+def test_postgresql_urls_reach_psycopg2(scheme):
+    url = normalise_database_url(f"{scheme}://alex:secret@db.example/shelf")
+    assert url == "postgresql+psycopg2://alex:secret@db.example/shelf"
+    # create_engine does not connect; it only picks the dialect and driver.
+    assert create_engine(url).dialect.driver == "psycopg2"
+
+
+def test_neon_query_options_are_kept():
+    url = make_url(normalise_database_url(NEON_POOLED))
+    assert url.query == {"sslmode": "require", "channel_binding": "require"}
+    assert url.password == "AbC123dEf"
+    assert url.host == "ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
+
+
+def test_password_with_url_special_characters_survives():
+    url = normalise_database_url("postgres://alex:p%40ss%2Fw%3Ard@db.example/shelf")
+    assert make_url(url).password == "p@ss/w:rd"
+
+
+def test_other_databases_are_left_alone():
+    assert normalise_database_url("sqlite:////tmp/shelf.sqlite") == ("sqlite:////tmp/shelf.sqlite")
+
+
+def test_a_malformed_url_is_a_clear_error():
+    with pytest.raises(ValueError, match="not a URL"):
+        normalise_database_url("neon, please")
+
+
+def test_postgresql_engines_pre_ping_recycle_and_time_out():
+    options = engine_options(normalise_database_url(NEON_POOLED))
+    assert options["pool_pre_ping"] is True
+    assert 0 < options["pool_recycle"] <= 300
+    assert options["connect_args"] == {
+        "connect_timeout": 10,
+        "application_name": "bookshelf",
+    }
+
+
+def test_connect_options_in_the_url_win_over_the_defaults():
+    url = normalise_database_url(
+        "postgresql://db.example/shelf?connect_timeout=3&application_name=shelf-admin"
+    )
+    assert engine_options(url)["connect_args"] == {}
+    # The URL's own values reach the driver.
+    args = create_engine(url, **engine_options(url)).dialect.create_connect_args(make_url(url))[1]
+    assert args["connect_timeout"] == "3"
+    assert args["application_name"] == "shelf-admin"
+
+
+def test_sqlite_gets_no_postgresql_connect_arguments():
+    assert "connect_args" not in engine_options("sqlite:////tmp/shelf.sqlite")
+
+
+def test_without_database_url_the_app_uses_sqlite_in_the_instance_folder():
+    config = Config({})
+    assert config.SQLALCHEMY_DATABASE_URI == DEFAULT_DATABASE_URL
+    assert make_url(DEFAULT_DATABASE_URL).database == str(INSTANCE_FOLDER / "bookshelf.sqlite")
+    assert config.MIGRATION_DATABASE_URI is None
+
+
+def test_database_url_and_direct_url_come_from_the_environment():
+    config = Config(
+        {
+            "DATABASE_URL": NEON_POOLED,
+            "DATABASE_DIRECT_URL": NEON_POOLED.replace("-pooler", ""),
+            "SECRET_KEY": "from-the-environment",
+        }
+    )
+    assert config.SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg2://")
+    assert "-pooler" in config.SQLALCHEMY_DATABASE_URI
+    assert config.MIGRATION_DATABASE_URI.startswith("postgresql+psycopg2://")
+    assert "-pooler" not in config.MIGRATION_DATABASE_URI
+    assert "sslmode=require" in config.MIGRATION_DATABASE_URI
+    assert config.SECRET_KEY == "from-the-environment"

@@ -1,0 +1,91 @@
+"""The schema's history: pytest-alembic's standard checks, the country revision, the direct URL."""
+
+import pytest
+from alembic.script import ScriptDirectory
+from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
+    test_model_definitions_match_ddl,
+    test_single_head_revision,
+    test_up_down_consistency,
+    test_upgrade,
+)
+from sqlalchemy import create_engine, inspect
+
+from bookshelf import PROJECT_ROOT
+from bookshelf.extensions import db
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+
+
+@pytest.fixture
+def alembic_config():
+    return {
+        "file": str(MIGRATIONS / "alembic.ini"),
+        "script_location": str(MIGRATIONS),
+    }
+
+
+@pytest.fixture
+def alembic_engine(empty_app):
+    """pytest-alembic migrates this engine; env.py finds the app through empty_app's context."""
+    return db.engine
+
+
+def author_columns() -> set[str]:
+    return {column["name"] for column in inspect(db.engine).get_columns("authors")}
+
+
+def test_history_starts_with_the_guides_two_revisions():
+    script = ScriptDirectory(str(MIGRATIONS))
+    oldest_first = list(reversed(list(script.walk_revisions())))
+    assert [revision.doc for revision in oldest_first[:2]] == [
+        "init-setup",
+        "add-country-to-author",
+    ]
+
+
+def test_country_migration_keeps_the_other_columns(alembic_runner):
+    alembic_runner.migrate_up_to("heads")
+    alembic_runner.migrate_down_one()
+    assert "country" not in author_columns()
+    alembic_runner.insert_into("authors", {"id": 1, "name": "Octavia E. Butler", "bio": "Kindred."})
+    alembic_runner.insert_into("books", {"id": 1, "title": "Kindred", "author_id": 1})
+
+    alembic_runner.migrate_up_one()
+    assert "country" in author_columns()
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT authors.name, authors.bio, authors.country, books.title "
+            "FROM authors JOIN books ON books.author_id = authors.id"
+        ).all()
+    assert rows == [("Octavia E. Butler", "Kindred.", None, "Kindred")]
+
+    alembic_runner.migrate_down_one()
+    assert "country" not in author_columns()
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT name, bio FROM authors").all() == [
+            ("Octavia E. Butler", "Kindred.")
+        ]
+
+
+def test_flask_db_check_finds_no_difference_after_upgrade(empty_app, capfd):
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    # Alembic prints its verdict straight to stdout, past click's runner.
+    assert "No new upgrade operations detected" in capfd.readouterr().out
+
+
+def test_flask_db_upgrade_goes_through_the_direct_url(make_app, postgres_url, tmp_path):
+    """The app's URL (PgBouncer on Neon) is left alone; the tables appear behind the direct URL."""
+    pooled = f"sqlite:///{tmp_path / 'stands-in-for-the-pooled-url.sqlite'}"
+    app = make_app(pooled, direct_url=postgres_url)
+
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    direct = create_engine(app.config["MIGRATION_DATABASE_URI"])
+    assert {"authors", "books", "alembic_version"} <= set(inspect(direct).get_table_names())
+    direct.dispose()
+    with app.app_context():
+        assert inspect(db.engine).get_table_names() == []

@@ -1,0 +1,136 @@
+"""The HTML pages: what a reader sees, where links go, and what bad URLs get."""
+
+import pytest
+
+from bookshelf.converters import MAX_ROW_ID
+
+
+def test_home_leads_to_the_author_list(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/authors/"
+
+
+def test_author_list_shows_every_author_with_country_and_book_count(client, add_author):
+    tolkien = add_author(
+        "J.R.R. Tolkien",
+        country="United Kingdom",
+        books=["The Two Towers", "The Return of the King"],
+    )
+    add_author("Nobody Yet", country=None)
+
+    page = client.get("/authors/").get_data(as_text=True)
+
+    assert "2 authors" in page
+    assert f'href="/authors/{tolkien}">J.R.R. Tolkien</a>' in page
+    assert "United Kingdom" in page
+    assert '<td class="number">2</td>' in page
+    assert '<td class="number">0</td>' in page
+    assert page.index("J.R.R. Tolkien") < page.index("Nobody Yet")
+
+
+def test_an_empty_shelf_says_how_to_fill_it(client):
+    page = client.get("/authors/").get_data(as_text=True)
+    assert "The shelf is empty" in page
+    assert "flask seed" in page
+
+
+def test_author_list_is_one_query_however_many_authors(client, add_author, sql_statements):
+    for number in range(12):
+        add_author(f"Author {number}", books=["A", "B"])
+    sql_statements.clear()
+
+    assert client.get("/authors/").status_code == 200
+
+    assert len(sql_statements) == 1
+
+
+def test_author_page_shows_name_country_bio_and_books_by_title(client, add_author):
+    author_id = add_author(
+        "George R.R. Martin",
+        country="United States",
+        bio="The author of the epic fantasy series A Song of Ice and Fire.",
+        books=["A Game of Thrones", "A Clash of Kings"],
+    )
+
+    page = client.get(f"/authors/{author_id}").get_data(as_text=True)
+
+    assert "<h1>George R.R. Martin</h1>" in page
+    assert "United States" in page
+    assert "A Song of Ice and Fire" in page
+    assert page.index("A Clash of Kings") < page.index("A Game of Thrones")
+    assert "2 books" in page
+    assert 'href="/authors/"' in page
+
+
+def test_author_without_books_says_so(client, add_author):
+    page = client.get(f"/authors/{add_author()}").get_data(as_text=True)
+    assert "No books by this author yet." in page
+
+
+def test_the_guides_books_url_moved_permanently_to_the_author_page(client, add_author):
+    author_id = add_author()
+    response = client.get(f"/books/{author_id}")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/authors/{author_id}"
+
+
+def test_stored_markup_is_shown_as_text(client, add_author):
+    author_id = add_author(
+        "<script>alert('name')</script>",
+        country="<b>Nowhere</b>",
+        bio='<img src=x onerror="alert(1)">',
+        books=["<i>Title</i> & more"],
+    )
+
+    for url in ("/authors/", f"/authors/{author_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page
+        assert "<b>Nowhere</b>" not in page
+        assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;" in page
+        assert "&lt;b&gt;Nowhere&lt;/b&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+    assert "&lt;i&gt;Title&lt;/i&gt; &amp; more" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/authors/999",
+        f"/authors/{MAX_ROW_ID}",
+        f"/authors/{MAX_ROW_ID + 1}",
+        "/authors/99999999999999999999999999",
+        "/authors/0",
+        "/authors/-1",
+        "/authors/abc",
+        "/authors/1.5",
+        "/authors/1/extra",
+        "/books/99999999999999999999",
+        "/books/abc",
+        "/no-such-page",
+        "/authors/%00",
+    ],
+)
+def test_unknown_and_malformed_paths_are_a_404_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "Browse all authors" in response.get_data(as_text=True)
+
+
+def test_the_404_page_names_the_problem(client):
+    page = client.get("/authors/999").get_data(as_text=True)
+    assert "<h1>Not Found</h1>" in page
+    assert "There is no author with that id." in page
+
+
+def test_pages_only_answer_get(client):
+    response = client.post("/authors/")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_pages_use_the_stylesheet_from_static(client):
+    page = client.get("/authors/").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/style.css">' in page
+    assert client.get("/static/style.css").status_code == 200
