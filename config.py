@@ -14,7 +14,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_FOLDER / 'bookshelf.sqlite'}"
 POSTGRESQL_CONNECT_ARGS = {"connect_timeout": 10, "application_name": "bookshelf"}
 
 
-def normalise_database_url(url: str) -> str:
+def normalise_database_url(url: str, setting: str = "The database URL") -> str:
     """Return `url` with PostgreSQL schemes pointed at psycopg2 and everything else kept.
 
     Neon hands out postgres:// and postgresql:// URLs. SQLAlchemy does not know the
@@ -25,7 +25,7 @@ def normalise_database_url(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         raise ValueError(
-            "The database URL is not a URL; expected something like "
+            f"{setting} is not a database URL; expected something like "
             "postgresql://user:password@host/dbname"
         ) from None
     if parsed.drivername in ("postgres", "postgresql"):
@@ -63,10 +63,12 @@ class Config:
     def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = environ.get("SECRET_KEY")
         database_url = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url, "DATABASE_URL")
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         direct_url = environ.get("DATABASE_DIRECT_URL")
-        self.MIGRATION_DATABASE_URI = normalise_database_url(direct_url) if direct_url else None
+        self.MIGRATION_DATABASE_URI = (
+            normalise_database_url(direct_url, "DATABASE_DIRECT_URL") if direct_url else None
+        )
 
 
 class TestingConfig(Config):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort
+from flask import Blueprint
 
 from bookshelf import queries
 from bookshelf.models import Author, Book
@@ -43,6 +43,5 @@ def authors():
 
 @bp.get("/books/<row_id:author_id>")
 def books(author_id: int):
-    if queries.find_author(author_id) is None:
-        abort(404, description="There is no author with that id.")
+    queries.author_or_404(author_id)
     return [book_json(book) for book in queries.books_by(author_id)]

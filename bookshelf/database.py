@@ -1,11 +1,28 @@
-"""Checks on the database the app is bound to: can it be reached, is its schema current."""
+"""The database behind the app: the engine migrations use, and whether its schema is current."""
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from bookshelf.extensions import db
+from config import engine_options
+
+
+def migration_engine() -> Engine:
+    """The engine `flask db` commands use: DATABASE_DIRECT_URL's when it is set (Neon's
+    pooled URL goes through PgBouncer, no place for DDL), else the app's own.
+
+    It gets the same options as the app's engine; the URL carries TLS settings itself.
+    A migration is one short session, so it keeps no pool.
+    """
+    direct_url = current_app.config["MIGRATION_DATABASE_URI"]
+    if direct_url is None:
+        return db.engine
+    return create_engine(direct_url, poolclass=NullPool, **engine_options(direct_url))
 
 
 def database_error_cause(error: SQLAlchemyError) -> str:

@@ -28,7 +28,13 @@ def http_error(error: HTTPException):
 
 
 def database_unavailable(error: OperationalError):
-    """The database did not answer: one log line naming the cause, and a 503 for the client."""
+    """The database did not answer: one log line naming the cause, and a 503 for the client.
+
+    Only connection failures get this; any other OperationalError is a fault to fix, and
+    goes on to be a logged 500.
+    """
+    if not (error.connection_invalidated or error.statement is None):
+        raise error
     current_app.logger.error(
         "database unavailable for %s %s: %s",
         request.method,

@@ -1,8 +1,12 @@
 """The HTML pages readers browse."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from bookshelf import queries
+from bookshelf.list_options import AuthorListOptions, Paging
 
 bp = Blueprint("pages", __name__)
 
@@ -14,15 +18,31 @@ def home():
 
 @bp.get("/authors/")
 def authors_page():
-    return render_template("authors.html", authors=queries.author_list())
+    options = AuthorListOptions.from_args(request.args)
+    return render_template(
+        "authors.html",
+        authors=queries.authors_page(options),
+        countries=queries.country_counts(),
+        options=options,
+        # Author links carry where the reader is, so the author's page can link back here.
+        back=urlencode(options.link_args()),
+    )
 
 
 @bp.get("/authors/<row_id:author_id>")
 def author_page(author_id: int):
-    author = queries.find_author(author_id)
-    if author is None:
-        abort(404, description="There is no author with that id.")
-    return render_template("author.html", author=author, books=queries.books_by(author_id))
+    author = queries.author_or_404(author_id)
+    paging = Paging.from_args(request.args)
+    # `back` is re-read as list options, so only a valid author-list link comes out of it.
+    list_options = AuthorListOptions.from_args(MultiDict(parse_qsl(request.args.get("back", ""))))
+    back = urlencode(list_options.link_args())
+    return render_template(
+        "author.html",
+        author=author,
+        books=queries.books_page(author_id, paging),
+        books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
+        back_url=url_for("pages.authors_page", **list_options.link_args()),
+    )
 
 
 @bp.get("/books/<row_id:author_id>")

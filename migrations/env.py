@@ -1,9 +1,8 @@
 """Alembic's environment for `flask db ...`: which database, which metadata, which options.
 
-Migrations connect through DATABASE_DIRECT_URL when it is set (on Neon the app's
-DATABASE_URL goes through PgBouncer, which is no place for DDL), else through the
-app's own engine. A caller that already holds a connection (pytest-alembic, for one)
-hands it over in config.attributes["connection"].
+Migrations connect through bookshelf.database.migration_engine(): DATABASE_DIRECT_URL
+when it is set, else the app's own engine. A caller that already holds a connection
+(pytest-alembic, for one) hands it over in config.attributes["connection"].
 """
 
 import logging
@@ -11,11 +10,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 
-from config import engine_options
+from bookshelf.database import migration_engine
 
 config = context.config
 if config.config_file_name is not None:
@@ -33,13 +30,6 @@ def migration_url() -> str:
     )
 
 
-def migration_engine() -> Engine:
-    direct_url = current_app.config["MIGRATION_DATABASE_URI"]
-    if direct_url is None:
-        return migrate.db.engine
-    return create_engine(direct_url, poolclass=NullPool, **engine_options(direct_url))
-
-
 def skip_empty_autogenerate(context, revision, directives) -> None:
     """`flask db migrate` with no model change writes no empty revision."""
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -47,8 +37,17 @@ def skip_empty_autogenerate(context, revision, directives) -> None:
         logger.info("No changes in schema detected.")
 
 
+def include_object(object, name, type_, reflected, compare_to) -> bool:
+    """Leave the trigram indexes out of comparisons: they exist on PostgreSQL only, are
+    made by hand in their revision, and the models do not declare them."""
+    return not (type_ == "index" and name.endswith("_trgm"))
+
+
 def configure_args() -> dict:
-    return {"process_revision_directives": skip_empty_autogenerate} | (migrate.configure_args)
+    return {
+        "process_revision_directives": skip_empty_autogenerate,
+        "include_object": include_object,
+    } | migrate.configure_args
 
 
 def run_migrations_offline() -> None:

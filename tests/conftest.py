@@ -12,12 +12,13 @@ import flask_migrate
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from bookshelf import create_app
+from bookshelf import PROJECT_ROOT, create_app
 from bookshelf.extensions import db
 from bookshelf.models import Author, Book
 from config import TestingConfig
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 def reset_postgres(url: str) -> None:
@@ -64,16 +65,15 @@ def make_app():
 
 @pytest.fixture
 def empty_app(make_app, database_url):
-    """An app whose database has no tables at all; its app context is pushed."""
-    app = make_app(database_url)
-    with app.app_context():
-        yield app
+    """An app whose database has no tables at all."""
+    return make_app(database_url)
 
 
 @pytest.fixture
 def app(empty_app):
     """An app whose database is migrated to the latest revision and holds no rows."""
-    flask_migrate.upgrade()
+    with empty_app.app_context():
+        flask_migrate.upgrade()
     return empty_app
 
 
@@ -92,11 +92,27 @@ def add_author(app):
     """Store an author (and their books) and return their id."""
 
     def add(name="Ursula K. Le Guin", *, country=None, bio=None, books=()):
-        author = Author(name=name, country=country, bio=bio)
-        author.books = [Book(title=title) for title in books]
-        db.session.add(author)
-        db.session.commit()
-        return author.id
+        with app.app_context():
+            author = Author(name=name, country=country, bio=bio)
+            author.books = [Book(title=title) for title in books]
+            db.session.add(author)
+            db.session.commit()
+            return author.id
+
+    return add
+
+
+@pytest.fixture
+def add_authors(app):
+    """Store `count` authors named "Author 001"... with `books_each` books apiece, in one go."""
+
+    def add(count, *, books_each=0, country=None):
+        with app.app_context():
+            for number in range(1, count + 1):
+                author = Author(name=f"Author {number:03}", country=country)
+                author.books = [Book(title=f"Book {n:03}") for n in range(1, books_each + 1)]
+                db.session.add(author)
+            db.session.commit()
 
     return add
 
@@ -109,9 +125,11 @@ def sql_statements(app):
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
     yield statements
-    event.remove(db.engine, "before_cursor_execute", record)
+    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -121,3 +139,15 @@ def unreachable_postgres_url():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"postgresql://postgres@127.0.0.1:{port}/bookshelf?connect_timeout=2"
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Where tests leave files for people to look at (screenshots); printed after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_line(f"Test artifacts (screenshots) are in {ARTIFACTS}")

@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from bookshelf.database import migration_engine
+from bookshelf.extensions import db
 from config import (
     DEFAULT_DATABASE_URL,
     INSTANCE_FOLDER,
@@ -42,9 +44,10 @@ def test_other_databases_are_left_alone():
     assert normalise_database_url("sqlite:////tmp/shelf.sqlite") == ("sqlite:////tmp/shelf.sqlite")
 
 
-def test_a_malformed_url_is_a_clear_error():
-    with pytest.raises(ValueError, match="not a URL"):
-        normalise_database_url("neon, please")
+@pytest.mark.parametrize("setting", ["DATABASE_URL", "DATABASE_DIRECT_URL"])
+def test_a_malformed_url_is_an_error_naming_the_setting(setting):
+    with pytest.raises(ValueError, match=f"^{setting} is not a database URL"):
+        Config({setting: "neon, please"})
 
 
 def test_postgresql_engines_pre_ping_recycle_and_time_out():
@@ -93,3 +96,27 @@ def test_database_url_and_direct_url_come_from_the_environment():
     assert "-pooler" not in config.MIGRATION_DATABASE_URI
     assert "sslmode=require" in config.MIGRATION_DATABASE_URI
     assert config.SECRET_KEY == "from-the-environment"
+
+
+def test_migrations_use_the_direct_url_with_the_same_connect_options(make_app, tmp_path):
+    direct = NEON_POOLED.replace("-pooler", "")
+    app = make_app(f"sqlite:///{tmp_path / 'shelf.sqlite'}", direct_url=direct)
+
+    with app.app_context():
+        engine = migration_engine()
+
+    assert engine.url.host == "ep-cool-darkness-123456.us-east-2.aws.neon.tech"
+    # What psycopg2.connect() would be called with; nothing is dialled.
+    connect_kwargs = engine.dialect.create_connect_args(engine.url)[1]
+    connect_kwargs.update(engine_options(str(engine.url))["connect_args"])
+    assert connect_kwargs["sslmode"] == "require"
+    assert connect_kwargs["channel_binding"] == "require"
+    assert connect_kwargs["connect_timeout"] == 10
+    assert connect_kwargs["application_name"] == "bookshelf"
+    assert engine.pool.__class__.__name__ == "NullPool"
+
+
+def test_without_a_direct_url_migrations_use_the_apps_engine(make_app, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'shelf.sqlite'}")
+    with app.app_context():
+        assert migration_engine() is db.engine

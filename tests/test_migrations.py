@@ -14,6 +14,9 @@ from bookshelf import PROJECT_ROOT
 from bookshelf.extensions import db
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
+INIT_SETUP = "7489b8465200"
+ADD_COUNTRY = "3cb53bd53050"
+ADD_BOOK_COUNT = "39e9a42f5b5f"
 
 
 @pytest.fixture
@@ -26,8 +29,9 @@ def alembic_config():
 
 @pytest.fixture
 def alembic_engine(empty_app):
-    """pytest-alembic migrates this engine; env.py finds the app through empty_app's context."""
-    return db.engine
+    """pytest-alembic migrates this engine; env.py finds the app through the pushed context."""
+    with empty_app.app_context():
+        yield db.engine
 
 
 def author_columns() -> set[str]:
@@ -44,8 +48,7 @@ def test_history_starts_with_the_guides_two_revisions():
 
 
 def test_country_migration_keeps_the_other_columns(alembic_runner):
-    alembic_runner.migrate_up_to("heads")
-    alembic_runner.migrate_down_one()
+    alembic_runner.migrate_up_to(INIT_SETUP)
     assert "country" not in author_columns()
     alembic_runner.insert_into("authors", {"id": 1, "name": "Octavia E. Butler", "bio": "Kindred."})
     alembic_runner.insert_into("books", {"id": 1, "title": "Kindred", "author_id": 1})
@@ -89,3 +92,17 @@ def test_flask_db_upgrade_goes_through_the_direct_url(make_app, postgres_url, tm
     direct.dispose()
     with app.app_context():
         assert inspect(db.engine).get_table_names() == []
+
+
+def test_book_count_migration_counts_the_books_already_there(alembic_runner):
+    alembic_runner.migrate_up_to(ADD_COUNTRY)
+    alembic_runner.insert_into("authors", [{"id": 1, "name": "Many"}, {"id": 2, "name": "None"}])
+    alembic_runner.insert_into(
+        "books", [{"id": n, "title": f"Book {n}", "author_id": 1} for n in range(1, 4)]
+    )
+
+    alembic_runner.migrate_up_one()
+
+    with db.engine.connect() as connection:
+        counts = connection.exec_driver_sql("SELECT name, book_count FROM authors").all()
+    assert sorted(counts) == [("Many", 3), ("None", 0)]

@@ -7,27 +7,29 @@ from bookshelf.extensions import db
 from bookshelf.models import Author, Book
 
 
-def shelf() -> dict[str, tuple[str | None, list[str]]]:
-    authors = db.session.scalars(select(Author)).all()
-    return {
-        author.name: (author.country, sorted(book.title for book in author.books))
-        for author in authors
-    }
+def shelf(app) -> dict[str, tuple[str | None, list[str]]]:
+    with app.app_context():
+        authors = db.session.scalars(select(Author)).all()
+        return {
+            author.name: (author.country, sorted(book.title for book in author.books))
+            for author in authors
+        }
 
 
-def counts() -> tuple[int, int]:
-    return (
-        db.session.scalar(select(func.count(Author.id))),
-        db.session.scalar(select(func.count(Book.id))),
-    )
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count(Author.id))),
+            db.session.scalar(select(func.count(Book.id))),
+        )
 
 
-def test_seed_loads_the_guides_shelf(runner):
+def test_seed_loads_the_guides_shelf(app, runner):
     result = runner.invoke(args=["seed"])
 
     assert result.exit_code == 0, result.output
     assert "Added 3 authors and 7 books" in result.output
-    assert shelf() == {
+    assert shelf(app) == {
         "J.R.R. Tolkien": (
             "United Kingdom",
             ["The Fellowship of the Ring", "The Return of the King", "The Two Towers"],
@@ -44,29 +46,31 @@ def test_seed_loads_the_guides_shelf(runner):
             ],
         ),
     }
-    tolkien = db.session.scalar(select(Author).where(Author.name == "J.R.R. Tolkien"))
-    assert tolkien.bio == ("The creator of Middle-earth and author of The Lord of the Rings.")
+    with app.app_context():
+        tolkien = db.session.scalar(select(Author).where(Author.name == "J.R.R. Tolkien"))
+        assert tolkien.bio == "The creator of Middle-earth and author of The Lord of the Rings."
 
 
-def test_seeding_twice_leaves_three_authors_and_seven_books(runner):
+def test_seeding_twice_leaves_three_authors_and_seven_books(app, runner):
     runner.invoke(args=["seed"])
     result = runner.invoke(args=["seed"])
 
     assert result.exit_code == 0, result.output
     assert "already loaded; nothing added" in result.output
-    assert counts() == (3, 7)
+    assert counts(app) == (3, 7)
 
 
-def test_seed_completes_a_partly_loaded_shelf(runner, add_author):
+def test_seed_completes_a_partly_loaded_shelf(app, runner, add_author):
     add_author("J.K. Rowling", books=["Harry Potter and the Chamber of Secrets"])
 
     result = runner.invoke(args=["seed"])
 
+    assert result.exit_code == 0, result.output
     assert "Added 2 authors and 6 books" in result.output
-    assert counts() == (3, 7)
+    assert counts(app) == (3, 7)
 
 
-def test_a_failure_half_way_writes_nothing(runner, monkeypatch):
+def test_a_failure_half_way_writes_nothing(app, runner, monkeypatch):
     broken_shelf = [
         *sample_shelf.SAMPLE_SHELF,
         {"name": None, "country": None, "bio": None, "books": []},
@@ -78,7 +82,7 @@ def test_a_failure_half_way_writes_nothing(runner, monkeypatch):
     assert result.exit_code == 1
     assert "Seeding failed, nothing was written" in result.output
     assert "Traceback" not in result.output
-    assert counts() == (0, 0)
+    assert counts(app) == (0, 0)
 
 
 def test_seed_before_upgrade_says_to_run_the_migrations(empty_app):

@@ -1,0 +1,75 @@
+"""What a reader asked a list for in its query string, read forgivingly.
+
+Every value is optional, and a missing, malformed or out-of-range one falls back to its
+default or is clamped, so no query string makes a list fail. `link_args()` gives back
+only what differs from the defaults, for links that keep the reader's choices.
+"""
+
+from dataclasses import asdict, dataclass, replace
+from typing import Self
+
+from werkzeug.datastructures import MultiDict
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+# Past any real shelf, and small enough that the OFFSET it makes stays a small number.
+MAX_PAGE = 1_000_000
+SORT_ORDERS = ("name", "books", "newest")
+
+
+def clean_text(value: str | None) -> str:
+    """The value trimmed, with NUL characters (which PostgreSQL rejects in text) removed."""
+    return (value or "").replace("\x00", "").strip()
+
+
+def whole_number(value: str | None, default: int, lowest: int, highest: int) -> int:
+    """`value` as an int clamped to lowest..highest, or `default` when it is not a number."""
+    try:
+        number = int(clean_text(value))
+    except ValueError:
+        return default
+    return min(max(number, lowest), highest)
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a list, and how long a page is."""
+
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> Self:
+        return cls(**read_paging(args))
+
+    def link_args(self, **changes) -> dict:
+        """These options with `changes` applied, leaving out the ones at their default."""
+        changed = asdict(replace(self, **changes))
+        defaults = asdict(type(self)())
+        return {name: value for name, value in changed.items() if value != defaults[name]}
+
+
+@dataclass(frozen=True)
+class AuthorListOptions(Paging):
+    """A page of the author list: a search, a country, a sort order and the paging."""
+
+    q: str = ""
+    country: str = ""
+    sort: str = "name"
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> Self:
+        sort = clean_text(args.get("sort"))
+        return cls(
+            **read_paging(args),
+            q=clean_text(args.get("q")),
+            country=clean_text(args.get("country")),
+            sort=sort if sort in SORT_ORDERS else "name",
+        )
+
+
+def read_paging(args: MultiDict) -> dict:
+    return {
+        "page": whole_number(args.get("page"), 1, 1, MAX_PAGE),
+        "per_page": whole_number(args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    }

@@ -1,0 +1,112 @@
+"""add-book-count-to-author
+
+Authors get a book_count column that triggers on books keep up to date, so listing
+authors by number of books reads one indexed column instead of counting every book.
+On PostgreSQL the triggers run once per statement over its transition table, so a
+bulk INSERT or COPY costs one UPDATE of authors, not one per book. SQLite has no
+statement triggers, so there they run per row.
+
+Revision ID: 39e9a42f5b5f
+Revises: 3cb53bd53050
+Create Date: 2026-11-25 01:21:06.093889
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "39e9a42f5b5f"
+down_revision = "3cb53bd53050"
+branch_labels = None
+depends_on = None
+
+POSTGRESQL_TRIGGERS = """
+CREATE FUNCTION count_books_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE authors SET book_count = authors.book_count + added.books
+    FROM (SELECT author_id, count(*) AS books FROM added_books GROUP BY author_id) AS added
+    WHERE authors.id = added.author_id;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION count_books_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE authors SET book_count = authors.book_count - removed.books
+    FROM (SELECT author_id, count(*) AS books FROM removed_books GROUP BY author_id) AS removed
+    WHERE authors.id = removed.author_id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER books_added AFTER INSERT ON books
+    REFERENCING NEW TABLE AS added_books
+    FOR EACH STATEMENT EXECUTE FUNCTION count_books_added();
+CREATE TRIGGER books_removed AFTER DELETE ON books
+    REFERENCING OLD TABLE AS removed_books
+    FOR EACH STATEMENT EXECUTE FUNCTION count_books_removed();
+-- An UPDATE moves books from the old rows' authors to the new rows' authors.
+CREATE TRIGGER books_moved_out AFTER UPDATE ON books
+    REFERENCING OLD TABLE AS removed_books
+    FOR EACH STATEMENT EXECUTE FUNCTION count_books_removed();
+CREATE TRIGGER books_moved_in AFTER UPDATE ON books
+    REFERENCING NEW TABLE AS added_books
+    FOR EACH STATEMENT EXECUTE FUNCTION count_books_added();
+"""
+
+POSTGRESQL_DROP_TRIGGERS = """
+DROP TRIGGER books_moved_in ON books;
+DROP TRIGGER books_moved_out ON books;
+DROP TRIGGER books_removed ON books;
+DROP TRIGGER books_added ON books;
+DROP FUNCTION count_books_removed();
+DROP FUNCTION count_books_added();
+"""
+
+# SQLite: one statement per op.execute; its triggers are per row.
+SQLITE_TRIGGERS = [
+    """CREATE TRIGGER books_added AFTER INSERT ON books BEGIN
+        UPDATE authors SET book_count = book_count + 1 WHERE id = NEW.author_id;
+    END""",
+    """CREATE TRIGGER books_removed AFTER DELETE ON books BEGIN
+        UPDATE authors SET book_count = book_count - 1 WHERE id = OLD.author_id;
+    END""",
+    """CREATE TRIGGER books_moved AFTER UPDATE OF author_id ON books BEGIN
+        UPDATE authors SET book_count = book_count - 1 WHERE id = OLD.author_id;
+        UPDATE authors SET book_count = book_count + 1 WHERE id = NEW.author_id;
+    END""",
+]
+SQLITE_DROP_TRIGGERS = [
+    "DROP TRIGGER books_moved",
+    "DROP TRIGGER books_removed",
+    "DROP TRIGGER books_added",
+]
+
+# Counted after the triggers exist (and, on PostgreSQL, in the same transaction), so a
+# book added meanwhile is counted exactly once.
+BACKFILL = """
+UPDATE authors SET book_count = (
+    SELECT count(*) FROM books WHERE books.author_id = authors.id
+)
+"""
+
+
+def upgrade():
+    with op.batch_alter_table("authors", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("book_count", sa.Integer(), server_default=sa.text("0"), nullable=False)
+        )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(POSTGRESQL_TRIGGERS)
+    else:
+        for statement in SQLITE_TRIGGERS:
+            op.execute(statement)
+    op.execute(BACKFILL)
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(POSTGRESQL_DROP_TRIGGERS)
+    else:
+        for statement in SQLITE_DROP_TRIGGERS:
+            op.execute(statement)
+    with op.batch_alter_table("authors", schema=None) as batch_op:
+        batch_op.drop_column("book_count")

@@ -1,0 +1,52 @@
+"""authors.book_count follows every change to books, however it is made."""
+
+from sqlalchemy import delete, insert, select, update
+
+from bookshelf.extensions import db
+from bookshelf.models import Author, Book
+
+
+def book_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return dict(db.session.execute(select(Author.name, Author.book_count)).all())
+
+
+def test_adding_books_counts_them(app, add_author):
+    add_author("Ann Leckie", books=["Ancillary Justice", "Ancillary Sword"])
+    add_author("Nobody")
+    assert book_counts(app) == {"Ann Leckie": 2, "Nobody": 0}
+
+
+def test_a_bulk_insert_moving_and_deleting_keep_the_counts(app, add_author):
+    leckie = add_author("Ann Leckie")
+    jemisin = add_author("N.K. Jemisin")
+    with app.app_context():
+        db.session.execute(
+            insert(Book),
+            [{"title": f"Book {n}", "author_id": leckie if n % 3 else jemisin} for n in range(30)],
+        )
+        db.session.commit()
+        assert book_counts(app) == {"Ann Leckie": 20, "N.K. Jemisin": 10}
+
+        db.session.execute(
+            update(Book).where(Book.title.in_(["Book 1", "Book 2"])).values(author_id=jemisin)
+        )
+        db.session.commit()
+        assert book_counts(app) == {"Ann Leckie": 18, "N.K. Jemisin": 12}
+
+        db.session.execute(update(Book).values(title=Book.title + " (revised)"))
+        db.session.commit()
+        assert book_counts(app) == {"Ann Leckie": 18, "N.K. Jemisin": 12}
+
+        db.session.execute(delete(Book).where(Book.author_id == leckie))
+        db.session.commit()
+        assert book_counts(app) == {"Ann Leckie": 0, "N.K. Jemisin": 12}
+
+
+def test_a_rolled_back_insert_leaves_the_count(app, add_author):
+    author_id = add_author("Becky Chambers", books=["A Closed and Common Orbit"])
+    with app.app_context():
+        db.session.add(Book(title="Never Published", author_id=author_id))
+        db.session.flush()
+        db.session.rollback()
+    assert book_counts(app) == {"Becky Chambers": 1}

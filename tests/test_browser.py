@@ -1,0 +1,237 @@
+"""The pages in a real browser: what a reader sees while searching, paging and filtering.
+
+Each test serves its app on a free local port and drives Debian's Chromium through
+Playwright, on both database backends. Screenshots of the pages are left in
+test-artifacts/ for people to look at.
+"""
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("Chromium is not installed: apt-get install -y chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+# Playwright's own browser builds cannot be downloaded here, so it drives Debian's
+# Chromium, with everything that would reach out to the network switched off.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+# Thirty authors, ten from each country, so the list (25 to a page) runs to two pages.
+# Book titles are given out of order, so the author page has something to sort.
+SHELF = {
+    "Finland": {
+        "Tove Jansson": [
+            "The Moomins and the Great Flood",
+            "Finn Family Moomintroll",
+            "Comet in Moominland",
+            "Moominsummer Madness",
+        ],
+        "Sofi Oksanen": ["Purge", "When the Doves Disappeared"],
+        "Väinö Linna": ["The Unknown Soldier", "Under the North Star"],
+        "Mika Waltari": ["The Egyptian", "The Dark Angel"],
+        "Aleksis Kivi": ["Seven Brothers"],
+        "Arto Paasilinna": ["The Year of the Hare", "The Howling Miller"],
+        "Johanna Sinisalo": ["Troll: A Love Story", "The Core of the Sun"],
+        "Leena Krohn": ["Tainaron: Mail from Another City"],
+        "Emmi Itäranta": ["Memory of Water", "The City of Woven Streets"],
+        "Pasi Ilmari Jääskeläinen": ["The Rabbit Back Literature Society"],
+    },
+    "Japan": {
+        "Haruki Murakami": ["Norwegian Wood", "Kafka on the Shore", "1Q84"],
+        "Yoko Ogawa": ["The Memory Police", "The Housekeeper and the Professor"],
+        "Banana Yoshimoto": ["Kitchen", "The Lake"],
+        "Natsume Soseki": ["Kokoro", "I Am a Cat", "Botchan"],
+        "Yasunari Kawabata": ["Snow Country", "Thousand Cranes"],
+        "Kobo Abe": ["The Woman in the Dunes", "The Box Man"],
+        "Sayaka Murata": ["Convenience Store Woman", "Earthlings"],
+        "Kenzaburo Oe": ["A Personal Matter", "The Silent Cry"],
+        "Yukio Mishima": ["The Sound of Waves", "Confessions of a Mask"],
+        "Hiromi Kawakami": ["Strange Weather in Tokyo", "The Nakano Thrift Shop"],
+    },
+    "Nigeria": {
+        "Chinua Achebe": ["Things Fall Apart", "No Longer at Ease", "Arrow of God"],
+        "Chimamanda Ngozi Adichie": ["Purple Hibiscus", "Half of a Yellow Sun", "Americanah"],
+        "Wole Soyinka": ["The Interpreters", "Death and the King's Horseman", "Aké"],
+        "Ben Okri": ["The Famished Road", "Songs of Enchantment"],
+        "Buchi Emecheta": ["The Joys of Motherhood", "Second-Class Citizen"],
+        "Nnedi Okorafor": ["Binti", "Who Fears Death"],
+        "Ayobami Adebayo": ["Stay With Me", "A Spell of Good Things"],
+        "Teju Cole": ["Open City", "Every Day Is for the Thief"],
+        "Helon Habila": ["Waiting for an Angel", "Oil on Water"],
+        "Oyinkan Braithwaite": ["My Sister, the Serial Killer"],
+    },
+}
+TOVE_JANSSON_BIO = "Finnish writer and painter, best known for the Moomin books."
+
+
+@pytest.fixture
+def shelf(add_author):
+    """Store SHELF's thirty authors with their countries and books."""
+    for country, authors in SHELF.items():
+        for name, books in authors.items():
+            bio = TOVE_JANSSON_BIO if name == "Tove Jansson" else None
+            add_author(name, country=country, bio=bio, books=books)
+
+
+@pytest.fixture
+def backend(app):
+    """The test's database backend by name: sqlite or postgresql."""
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over HTTP on a free local port; gives its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module's tests; each test gets its own context in it."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages on the live server in fresh browser contexts, all closed after the test."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(base_url=live_server, **context_options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop-sized browser tab on the live server."""
+    return new_page()
+
+
+def author_links(page):
+    return page.get_by_role("table").get_by_role("link")
+
+
+def test_reader_finds_an_author_by_a_book_title_and_goes_back_to_the_search(
+    page, shelf, artifacts_dir, backend
+):
+    page.goto("/")
+    expect(page).to_have_url("/authors/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authors")
+    expect(page.get_by_role("status")).to_have_text("Showing 1–25 of 30 authors")
+    expect(author_links(page)).to_have_count(25)
+    page.screenshot(path=artifacts_dir / f"authors-{backend}.png", full_page=True)
+
+    page.get_by_label("Search names and book titles").fill("comet in MOOMINLAND")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_role("status")).to_have_text("Showing 1–1 of 1 author")
+    expect(author_links(page)).to_have_text(["Tove Jansson"])
+
+    author_links(page).first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tove Jansson")
+    expect(page.get_by_text("Finland", exact=True)).to_be_visible()
+    expect(page.get_by_text(TOVE_JANSSON_BIO)).to_be_visible()
+    books = page.get_by_role("region", name="Books").get_by_role("listitem")
+    expect(books).to_have_text(
+        [
+            "Comet in Moominland",
+            "Finn Family Moomintroll",
+            "Moominsummer Madness",
+            "The Moomins and the Great Flood",
+        ]
+    )
+    page.screenshot(path=artifacts_dir / f"author-{backend}.png", full_page=True)
+
+    page.get_by_role("link", name="← Back to authors").click()
+
+    expect(page.get_by_label("Search names and book titles")).to_have_value("comet in MOOMINLAND")
+    expect(author_links(page)).to_have_text(["Tove Jansson"])
+
+
+def test_reader_pages_through_the_list_and_goes_back_to_the_same_page(page, shelf):
+    page.goto("/authors/")
+    pages = page.get_by_role("navigation", name="Pages of authors")
+
+    pages.get_by_role("link", name="Next →").click()
+    expect(page.get_by_role("status")).to_have_text("Showing 26–30 of 30 authors")
+    expect(author_links(page)).to_have_text(
+        ["Väinö Linna", "Wole Soyinka", "Yasunari Kawabata", "Yoko Ogawa", "Yukio Mishima"]
+    )
+
+    pages.get_by_role("link", name="← Previous").click()
+    expect(page.get_by_role("status")).to_have_text("Showing 1–25 of 30 authors")
+    expect(author_links(page).first).to_have_text("Aleksis Kivi")
+
+    pages.get_by_role("link", name="Next →").click()
+    page.get_by_role("link", name="Wole Soyinka").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wole Soyinka")
+    expect(page.get_by_role("region", name="Books").get_by_role("listitem")).to_have_text(
+        ["Aké", "Death and the King's Horseman", "The Interpreters"]
+    )
+
+    page.get_by_role("link", name="← Back to authors").click()
+
+    expect(page.get_by_role("status")).to_have_text("Showing 26–30 of 30 authors")
+    expect(pages.get_by_role("link", name="2")).to_have_attribute("aria-current", "page")
+
+
+def test_reader_filters_by_country_and_goes_back_to_the_same_country(page, shelf):
+    page.goto("/authors/")
+    countries = page.get_by_role("complementary", name="Countries")
+    expect(countries.get_by_role("listitem")).to_have_text(
+        ["All countries", "Finland 10", "Japan 10", "Nigeria 10"]
+    )
+
+    countries.get_by_role("link", name="Nigeria").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authors from Nigeria")
+    expect(page.get_by_role("status")).to_have_text("Showing 1–10 of 10 authors")
+    expect(page.get_by_role("navigation", name="Pages of authors")).to_have_count(0)
+    expect(page.get_by_role("table").get_by_role("cell", name="Nigeria")).to_have_count(10)
+    expect(author_links(page)).to_have_count(10)
+
+    page.get_by_role("link", name="Teju Cole").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Teju Cole")
+    page.get_by_role("link", name="← Back to authors").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authors from Nigeria")
+    expect(author_links(page)).to_have_count(10)
+
+    countries.get_by_role("link", name="All countries").click()
+    expect(page.get_by_role("status")).to_have_text("Showing 1–25 of 30 authors")
+
+
+def test_author_list_on_a_phone(new_page, shelf, artifacts_dir, backend):
+    page = new_page(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+    page.goto("/authors/")
+    expect(page.get_by_role("status")).to_have_text("Showing 1–25 of 30 authors")
+    page.screenshot(path=artifacts_dir / f"authors-phone-{backend}.png", full_page=True)
