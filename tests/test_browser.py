@@ -234,4 +234,7 @@ def test_author_list_on_a_phone(new_page, shelf, artifacts_dir, backend):
     page = new_page(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
     page.goto("/authors/")
     expect(page.get_by_role("status")).to_have_text("Showing 1–25 of 30 authors")
+    # Nothing is wider than the screen, so the page never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    expect(page.get_by_role("complementary", name="Countries")).to_be_in_viewport()
     page.screenshot(path=artifacts_dir / f"authors-phone-{backend}.png", full_page=True)

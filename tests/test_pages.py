@@ -133,3 +133,8 @@ def test_pages_use_the_stylesheet_from_static(client):
     page = client.get("/authors/").get_data(as_text=True)
     assert '<link rel="stylesheet" href="/static/style.css">' in page
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_the_404_page_offers_a_search(client):
+    page = client.get("/no-such-page").get_data(as_text=True)
+    assert '<form class="search" role="search" method="get" action="/authors/">' in page
