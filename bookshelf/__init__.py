@@ -20,6 +20,7 @@ def create_app(config: object | None = None) -> Flask:
     app.config.from_object(config or Config())
     Path(app.instance_path).mkdir(exist_ok=True)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -32,6 +33,12 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+
+
+def register_security(app: Flask) -> None:
+    from bookshelf import security
+
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

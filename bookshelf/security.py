@@ -1,0 +1,60 @@
+"""Browser-facing safety: response headers on every answer, and the secret key."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, Response
+
+# No inline script or style anywhere (the app needs no JavaScript at all), nothing from
+# other origins, and no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def register(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path) / "secret_key")
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def load_or_create_secret_key(path: Path) -> str:
+    """The key kept in `path`, made (random, readable by its owner only) on first use.
+
+    Several workers may start at once: each writes its own candidate to a temporary file
+    and links it into place, which only one of them can do; all then read the winner's.
+    """
+    if not path.exists():
+        candidate = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text().strip()
