@@ -1,8 +1,9 @@
 """The JSON API, with the endpoints of the Neon guide."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from flask import Blueprint
+from flask import Blueprint, send_from_directory
 
 from bookshelf import queries
 from bookshelf.models import Author, Book
@@ -34,6 +35,12 @@ def book_json(book: Book) -> dict:
         "author_id": book.author_id,
         "created_at": isoformat(book.created_at),
     }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI description of these endpoints (and /healthz)."""
+    return send_from_directory(Path(__file__).parent, "openapi.json")
 
 
 @bp.get("/authors/")

@@ -10,6 +10,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from bookshelf.database import migration_engine
@@ -18,6 +19,9 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
+
+# add-book-count-to-author: its SQLITE_TRIGGERS keep authors.book_count on SQLite.
+BOOK_COUNT_REVISION = "39e9a42f5b5f"
 
 migrate = current_app.extensions["migrate"]
 target_metadata = migrate.db.metadata
@@ -75,6 +79,25 @@ def run_migrations_on(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, **configure_args())
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            restore_book_count_triggers(connection)
+
+
+def restore_book_count_triggers(connection) -> None:
+    """Put back the SQLite triggers that keep authors.book_count, if the schema has it.
+
+    In batch mode SQLite rebuilds a table for most ALTERs, and the rebuilt table has lost
+    its triggers; a revision that changes books need not remember to recreate them.
+    """
+    if not inspect(connection).has_table("authors"):
+        return
+    if "book_count" not in {
+        column["name"] for column in inspect(connection).get_columns("authors")
+    }:
+        return
+    revision = context.script.get_revision(BOOK_COUNT_REVISION)
+    for statement in revision.module.SQLITE_TRIGGERS:
+        connection.exec_driver_sql(statement)
 
 
 if context.is_offline_mode():

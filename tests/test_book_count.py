@@ -1,5 +1,7 @@
 """authors.book_count follows every change to books, however it is made."""
 
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import delete, insert, select, update
 
 from bookshelf.extensions import db
@@ -50,3 +52,26 @@ def test_a_rolled_back_insert_leaves_the_count(app, add_author):
         db.session.flush()
         db.session.rollback()
     assert book_counts(app) == {"Becky Chambers": 1}
+
+
+def test_sqlite_triggers_come_back_after_a_revision_rebuilds_books(make_app, tmp_path):
+    """Batch mode rebuilds a SQLite table for most ALTERs, and the rebuilt table has no
+    triggers; every migration run puts them back."""
+    app = make_app(f"sqlite:///{tmp_path / 'shelf.sqlite'}")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        operations = Operations(MigrationContext.configure(connection))
+        with operations.batch_alter_table("books", recreate="always"):
+            pass
+        assert not connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).all()
+
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    with app.app_context():
+        author = Author(name="Ann Leckie", books=[Book(title="Provenance")])
+        db.session.add(author)
+        db.session.commit()
+    assert book_counts(app) == {"Ann Leckie": 1}

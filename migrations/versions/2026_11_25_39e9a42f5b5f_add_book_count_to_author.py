@@ -61,23 +61,25 @@ DROP FUNCTION count_books_removed();
 DROP FUNCTION count_books_added();
 """
 
-# SQLite: one statement per op.execute; its triggers are per row.
+# SQLite: one statement per op.execute; its triggers are per row. SQLite drops a table's
+# triggers when batch mode rebuilds it, so migrations/env.py runs these again after every
+# migration while authors.book_count exists: hence IF NOT EXISTS, here and in the drops.
 SQLITE_TRIGGERS = [
-    """CREATE TRIGGER books_added AFTER INSERT ON books BEGIN
+    """CREATE TRIGGER IF NOT EXISTS books_added AFTER INSERT ON books BEGIN
         UPDATE authors SET book_count = book_count + 1 WHERE id = NEW.author_id;
     END""",
-    """CREATE TRIGGER books_removed AFTER DELETE ON books BEGIN
+    """CREATE TRIGGER IF NOT EXISTS books_removed AFTER DELETE ON books BEGIN
         UPDATE authors SET book_count = book_count - 1 WHERE id = OLD.author_id;
     END""",
-    """CREATE TRIGGER books_moved AFTER UPDATE OF author_id ON books BEGIN
+    """CREATE TRIGGER IF NOT EXISTS books_moved AFTER UPDATE OF author_id ON books BEGIN
         UPDATE authors SET book_count = book_count - 1 WHERE id = OLD.author_id;
         UPDATE authors SET book_count = book_count + 1 WHERE id = NEW.author_id;
     END""",
 ]
 SQLITE_DROP_TRIGGERS = [
-    "DROP TRIGGER books_moved",
-    "DROP TRIGGER books_removed",
-    "DROP TRIGGER books_added",
+    "DROP TRIGGER IF EXISTS books_moved",
+    "DROP TRIGGER IF EXISTS books_removed",
+    "DROP TRIGGER IF EXISTS books_added",
 ]
 
 # Counted after the triggers exist (and, on PostgreSQL, in the same transaction), so a
