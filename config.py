@@ -71,6 +71,10 @@ class Config:
         database_url = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url, "DATABASE_URL")
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        # How long a migration transaction on PostgreSQL may wait for a lock, and may run
+        # any one statement, before it gives up (PostgreSQL durations: 500ms, 5s, 1min).
+        self.MIGRATION_LOCK_TIMEOUT = environ.get("MIGRATION_LOCK_TIMEOUT", "5s")
+        self.MIGRATION_STATEMENT_TIMEOUT = environ.get("MIGRATION_STATEMENT_TIMEOUT", "1min")
         direct_url = environ.get("DATABASE_DIRECT_URL")
         self.MIGRATION_DATABASE_URI = (
             normalise_database_url(direct_url, "DATABASE_DIRECT_URL") if direct_url else None

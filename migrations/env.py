@@ -8,12 +8,14 @@ when it is set, else the app's own engine. A caller that already holds a connect
 import logging
 from logging.config import fileConfig
 
+import click
 from alembic import context
 from flask import current_app
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
-from bookshelf.database import migration_engine
+from bookshelf.database import database_error_cause, migration_engine
 
 config = context.config
 if config.config_file_name is not None:
@@ -22,6 +24,9 @@ logger = logging.getLogger("alembic.env")
 
 # add-book-count-to-author: its SQLITE_TRIGGERS keep authors.book_count on SQLite.
 BOOK_COUNT_REVISION = "39e9a42f5b5f"
+
+# PostgreSQL's codes for "gave up waiting for a lock" and "statement timed out".
+GAVE_UP_WAITING = {"55P03", "57014"}
 
 migrate = current_app.extensions["migrate"]
 target_metadata = migrate.db.metadata
@@ -54,6 +59,33 @@ def configure_args() -> dict:
     } | migrate.configure_args
 
 
+def time_limits() -> dict[str, str]:
+    return {
+        "lock_timeout": current_app.config["MIGRATION_LOCK_TIMEOUT"],
+        "statement_timeout": current_app.config["MIGRATION_STATEMENT_TIMEOUT"],
+    }
+
+
+def limit_every_transaction(connection) -> None:
+    """Each migration transaction on PostgreSQL gives up after MIGRATION_LOCK_TIMEOUT waiting
+    for a lock, and after MIGRATION_STATEMENT_TIMEOUT on any statement.
+
+    A migration queued for a busy table's lock makes every later reader of that table
+    queue behind it; giving up fast keeps the app serving. The limits are set LOCAL at
+    the start of each transaction, so they end with it and never reach app queries.
+    """
+    limits = time_limits()
+
+    def set_limits(conn) -> None:
+        # SQLAlchemy is still beginning the transaction, so this goes straight to the
+        # driver; psycopg2 opens the transaction with it.
+        with conn.connection.cursor() as cursor:
+            for name, value in limits.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+
+    event.listen(connection, "begin", set_limits)
+
+
 def run_migrations_offline() -> None:
     """`--sql`: write the SQL out instead of running it."""
     context.configure(
@@ -63,6 +95,9 @@ def run_migrations_offline() -> None:
         **configure_args(),
     )
     with context.begin_transaction():
+        if context.get_context().dialect.name == "postgresql":
+            for name, value in time_limits().items():
+                context.execute(f"SET {name} = '{value}'")
         context.run_migrations()
 
 
@@ -77,10 +112,21 @@ def run_migrations_online() -> None:
 
 def run_migrations_on(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, **configure_args())
-    with context.begin_transaction():
-        context.run_migrations()
-        if connection.dialect.name == "sqlite":
-            restore_book_count_triggers(connection)
+    if connection.dialect.name == "postgresql":
+        limit_every_transaction(connection)
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if connection.dialect.name == "sqlite":
+                restore_book_count_triggers(connection)
+    except DBAPIError as error:
+        if getattr(error.orig, "pgcode", None) not in GAVE_UP_WAITING:
+            raise
+        limits = ", ".join(f"{name} {value}" for name, value in time_limits().items())
+        raise click.ClickException(
+            f"The migration gave up ({database_error_cause(error)}; {limits}) and its "
+            "transaction was rolled back. A busy table held it up: retry in a quieter moment."
+        ) from None
 
 
 def restore_book_count_triggers(connection) -> None:

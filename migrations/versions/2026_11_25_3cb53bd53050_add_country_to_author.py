@@ -19,6 +19,11 @@ depends_on = None
 
 
 def upgrade():
+    # Squawk rules waived in this revision's SQL (checked by `make lint`):
+    # - prefer-text-field: country is VARCHAR(100) as in the guide. Adding a nullable column
+    #   without a default changes no rows; only widening it later would lock the table.
+    if op.get_context().as_sql:
+        op.execute("-- squawk-ignore-file prefer-text-field\n-- (why: see the revision)")
     with op.batch_alter_table("authors", schema=None) as batch_op:
         batch_op.add_column(sa.Column("country", sa.String(length=100), nullable=True))
 

@@ -42,7 +42,9 @@ def on_postgresql() -> bool:
 def create_index(name, table, columns, **options):
     if on_postgresql():
         op.drop_index(name, table_name=table, if_exists=True, postgresql_concurrently=True)
-        op.create_index(name, table, columns, postgresql_concurrently=True, **options)
+        op.create_index(
+            name, table, columns, postgresql_concurrently=True, if_not_exists=True, **options
+        )
     else:
         op.create_index(name, table, columns)
 

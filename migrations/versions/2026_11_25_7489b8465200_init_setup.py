@@ -19,6 +19,18 @@ depends_on = None
 
 
 def upgrade():
+    # Squawk rules waived in this revision's SQL (checked by `make lint`):
+    # - prefer-bigint-over-int, prefer-identity: the ids are the guide's SERIAL integers. Two
+    #   billion authors or books is past any catalogue this app serves, and a change of type
+    #   would be a migration of its own.
+    # - prefer-text-field: the guide's lengths (name 100, title 200) are rules of the data,
+    #   and Alembic's own version table is VARCHAR(32). Both tables are new and empty here,
+    #   so no lock is held on anyone's data.
+    if op.get_context().as_sql:
+        op.execute(
+            "-- squawk-ignore-file prefer-bigint-over-int, prefer-identity, prefer-text-field\n"
+            "-- (why: see the revision)"
+        )
     op.create_table(
         "authors",
         sa.Column("id", sa.Integer(), nullable=False),
