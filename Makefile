@@ -3,27 +3,29 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-CHROMIUM := /usr/bin/chromium
+# Debian packages some tests drive: a browser, and the connection pooler Neon puts in front.
+DEBIAN_PACKAGES := chromium pgbouncer
 
-.PHONY: run test lint lint-migrations chromium
+.PHONY: run test lint lint-migrations debian-packages
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
 	$(BIN)/flask run
 
-test: $(VENV)/.installed-dev chromium
+test: $(VENV)/.installed-dev debian-packages
 	$(BIN)/python -m pytest
 
-# The browser tests drive Debian's Chromium. Installed here where apt-get can (as root or
-# through sudo); elsewhere those tests skip and say why.
-chromium:
-	@test -x $(CHROMIUM) || { \
+# Installed where apt-get can (as root or through sudo); elsewhere the tests that need
+# them skip and say why.
+debian-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		command -v apt-get >/dev/null \
 		&& $$SUDO apt-get update -qq \
-		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	} || echo "Chromium could not be installed; the browser tests will be skipped."
+		&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	} || echo "Could not install $$missing; the tests that need them will be skipped."
 
 lint: $(VENV)/.installed-dev lint-migrations
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ dropped and recreated before each test).
 """
 
 import os
+import shutil
 import socket
 
 import flask_migrate
@@ -16,6 +17,7 @@ from bookshelf import PROJECT_ROOT, create_app
 from bookshelf.extensions import db
 from bookshelf.models import Author, Book
 from config import TestingConfig
+from tests.serving import Gunicorn, PgBouncer, ThrowawayPostgres
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -151,3 +153,69 @@ def artifacts_dir():
 def pytest_terminal_summary(terminalreporter):
     if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
         terminalreporter.write_line(f"Test artifacts (screenshots) are in {ARTIFACTS}")
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres():
+    """A PostgreSQL cluster of the suite's own, for tests that stop and start the server.
+
+    Skipped where PostgreSQL's server programs are not installed; a test that stops it
+    starts it again before it ends.
+    """
+    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
+        pytest.skip("initdb and pg_ctl are not on PATH (PostgreSQL's server is not installed)")
+    cluster = ThrowawayPostgres()
+    cluster.init()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+    cluster.remove()
+
+
+@pytest.fixture
+def throwaway_database(throwaway_postgres, request):
+    """A new, empty database in the throwaway cluster, named after the test."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return throwaway_postgres.create_database(name)
+
+
+@pytest.fixture
+def migrated(make_app):
+    """Bring a database to the latest revision and load the sample shelf; gives its URL."""
+
+    def migrate_and_seed(url: str, seed: bool = True) -> str:
+        runner = make_app(url).test_cli_runner()
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+        if seed:
+            assert runner.invoke(args=["seed"]).exit_code == 0
+        return url
+
+    return migrate_and_seed
+
+
+@pytest.fixture
+def pgbouncer(throwaway_postgres, throwaway_database):
+    """PgBouncer in transaction mode in front of the test's throwaway database."""
+    if not shutil.which("pgbouncer"):
+        pytest.skip("pgbouncer is not installed: apt-get install -y pgbouncer")
+    database = throwaway_database.rsplit("/", 1)[1]
+    bouncer = PgBouncer(throwaway_postgres.port, database)
+    bouncer.start()
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """Start Bookshelf under gunicorn on a database URL; stopped after the test."""
+    servers = []
+
+    def serve(database_url: str, **environment: str) -> Gunicorn:
+        server = Gunicorn(tmp_path, database_url, **environment)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield serve
+    for server in servers:
+        server.stop()

@@ -1,0 +1,117 @@
+"""Migrations on a live PostgreSQL: they give up rather than stall readers behind a lock,
+and the browsing indexes can be dropped and rebuilt under traffic."""
+
+import threading
+import time
+
+import psycopg2
+import pytest
+from sqlalchemy import text
+
+from bookshelf.extensions import db
+from tests.serving import SteadyLoad
+
+ADD_COUNTRY = "3cb53bd53050"  # the revision before add-book-count-to-author alters authors
+ADD_BOOK_COUNT = "39e9a42f5b5f"  # the revision before add-browsing-indexes
+LOCK_TIMEOUT = 1.0
+MARGIN = 1.0
+
+
+@pytest.fixture
+def reader_latencies(postgres_url):
+    """Read authors over and over from a thread while the test runs; gives the latencies."""
+    latencies: list[float] = []
+    stopping = threading.Event()
+
+    def read() -> None:
+        connection = psycopg2.connect(postgres_url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            while not stopping.is_set() and len(latencies) < 10_000:
+                started = time.monotonic()
+                cursor.execute("SELECT count(*) FROM authors")
+                latencies.append(time.monotonic() - started)
+                time.sleep(0.01)
+        connection.close()
+
+    thread = threading.Thread(target=read, daemon=True)
+    yield latencies, thread.start
+    stopping.set()
+    thread.join(timeout=30)
+
+
+def test_a_migration_held_up_by_a_lock_gives_up_and_readers_keep_going(
+    make_app, postgres_url, reader_latencies
+):
+    app = make_app(postgres_url)
+    app.config["MIGRATION_LOCK_TIMEOUT"] = f"{LOCK_TIMEOUT:g}s"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", ADD_COUNTRY]).exit_code == 0
+
+    # A long transaction that has read authors holds a lock the ALTER must wait for.
+    holder = psycopg2.connect(postgres_url)
+    holder.cursor().execute("SELECT count(*) FROM authors")
+    # Were the migration to wait for ever, the test ends it after 10 s rather than hang.
+    release = threading.Timer(10, holder.rollback)
+    release.start()
+    latencies, start_reading = reader_latencies
+    start_reading()
+    time.sleep(0.3)
+
+    started = time.monotonic()
+    result = runner.invoke(args=["db", "upgrade"])
+    waited = time.monotonic() - started
+    time.sleep(0.3)
+    release.cancel()
+    holder.rollback()
+    holder.close()
+
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert "lock timeout" in error
+    assert "retry" in error
+    assert "Traceback" not in result.output
+    assert waited < LOCK_TIMEOUT + MARGIN + 2  # the CLI's own start-up included
+    assert len(latencies) > 20
+    assert max(latencies) < LOCK_TIMEOUT + MARGIN
+
+    # With the long transaction over, the same upgrade goes through.
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_browsing_indexes_rebuild_under_live_traffic(
+    make_app, postgres_url, migrated, gunicorn
+):
+    migrated(postgres_url)
+    app = make_app(postgres_url)
+    with app.app_context():
+        # Enough rows that the planner prefers the index to a sort.
+        db.session.execute(
+            text(
+                "INSERT INTO authors (name, country) SELECT 'Author ' || n, 'Chile' "
+                "FROM generate_series(1, 20000) AS n"
+            )
+        )
+        db.session.commit()
+        db.session.execute(text("ANALYZE authors"))
+        db.session.commit()
+    server = gunicorn(postgres_url)
+    runner = app.test_cli_runner()
+
+    with SteadyLoad(server, ["/authors/", "/authors/?page=300", "/authors/?sort=books"]) as load:
+        load.wait_for(10)
+        downgrade = runner.invoke(args=["db", "downgrade", ADD_BOOK_COUNT])
+        load.wait_for(10)
+        upgrade = runner.invoke(args=["db", "upgrade"])
+        load.wait_for(10)
+
+    assert downgrade.exit_code == 0, downgrade.output
+    assert upgrade.exit_code == 0, upgrade.output
+    assert len(load.answers) >= 30
+    assert load.failures() == []
+    with app.app_context():
+        plan = db.session.execute(
+            text("EXPLAIN SELECT id FROM authors ORDER BY name, id LIMIT 25 OFFSET 7500")
+        ).scalars()
+        assert "ix_authors_name_id" in "\n".join(plan)
