@@ -1,0 +1,142 @@
+"""`flask seed --authors N --books M`: a synthetic shelf, loaded fast and all or nothing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psycopg2
+import pytest
+from sqlalchemy import func, select
+
+from bookshelf import PROJECT_ROOT, bulk_load
+from bookshelf.extensions import db
+from bookshelf.models import Author, Book
+
+
+def shelf_summary(app) -> dict:
+    with app.app_context():
+        counts = db.session.scalars(select(Author.book_count).order_by(Author.id)).all()
+        return {
+            "authors": len(counts),
+            "books": db.session.scalar(select(func.count(Book.id))),
+            "book_counts": counts,
+            "names": db.session.scalars(select(Author.name).order_by(Author.id)).all(),
+            "titles": db.session.scalars(select(Book.title).order_by(Book.id).limit(50)).all(),
+            "countries": db.session.scalar(select(func.count(func.distinct(Author.country)))),
+        }
+
+
+def test_loads_the_shelf_it_was_asked_for(app, runner):
+    result = runner.invoke(args=["seed", "--authors", "200", "--books", "20000"])
+
+    assert result.exit_code == 0, result.output
+    assert "Loaded 200 authors and 20,000 books in" in result.output
+    assert "rows/s" in result.output
+    shelf = shelf_summary(app)
+    assert shelf["authors"] == 200
+    assert shelf["books"] == sum(shelf["book_counts"]) == 20_000
+    # A prolific few, as in a real catalogue: the busiest has many times the average.
+    assert max(shelf["book_counts"]) > 10 * (20_000 / 200)
+    assert min(shelf["book_counts"]) > 0
+    assert shelf["countries"] > 10
+    assert len(set(shelf["names"])) > 150
+
+
+def test_the_same_seed_gives_the_same_shelf(make_app, tmp_path):
+    def load(name: str, seed: str) -> dict:
+        app = make_app(f"sqlite:///{tmp_path / name}")
+        runner = app.test_cli_runner()
+        runner.invoke(args=["db", "upgrade"])
+        args = ["seed", "--authors", "30", "--books", "600", "--random-seed", seed]
+        assert runner.invoke(args=args).exit_code == 0
+        return shelf_summary(app)
+
+    assert load("first.sqlite", "7") == load("again.sqlite", "7")
+    assert load("other.sqlite", "8")["names"] != load("first-again.sqlite", "7")["names"]
+
+
+def test_loads_on_top_of_what_is_there(app, runner):
+    runner.invoke(args=["seed"])
+    assert runner.invoke(args=["seed", "--authors", "5", "--books", "50"]).exit_code == 0
+    shelf = shelf_summary(app)
+    assert shelf["authors"] == 8
+    assert shelf["books"] == 57
+
+
+def test_a_failure_part_way_leaves_the_database_as_it_was(app, runner, monkeypatch):
+    runner.invoke(args=["seed"])
+    before = shelf_summary(app)
+
+    def titles_then_a_bad_one(random_seed):
+        yield from ["A Good Title"] * 700
+        yield None  # a book without a title breaks NOT NULL
+
+    monkeypatch.setattr(bulk_load, "synthetic_titles", titles_then_a_bad_one)
+    result = runner.invoke(args=["seed", "--authors", "10", "--books", "1000"])
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith("Error: Loading failed, nothing was written")
+    assert "Traceback" not in result.output
+    assert shelf_summary(app) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--authors", "10"],
+        ["--books", "10"],
+        ["--authors", "0", "--books", "10"],
+        ["--authors", "-5", "--books", "10"],
+        ["--authors", "ten", "--books", "10"],
+        ["--authors", "10", "--books", "-1"],
+    ],
+)
+def test_bad_sizes_are_a_usage_error(runner, args):
+    result = runner.invoke(args=["seed", *args])
+    assert result.exit_code == 2
+    assert "Error:" in result.output
+
+
+def test_before_upgrade_it_says_to_run_the_migrations(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["seed", "--authors", "5", "--books", "5"])
+    assert result.exit_code == 1
+    assert "run `flask db upgrade` first" in result.output
+
+
+def test_killed_half_way_it_leaves_the_database_as_it_was(postgres_url, migrated):
+    """SIGKILL, for real: no chance to clean up, so only the one transaction protects it."""
+    migrated(postgres_url)
+    watcher = psycopg2.connect(postgres_url)
+    watcher.autocommit = True
+
+    def query(sql: str):
+        with watcher.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    before = query("SELECT count(*), sum(book_count) FROM authors")
+    environment = {**os.environ, "DATABASE_URL": postgres_url, "DATABASE_DIRECT_URL": ""}
+    seeding = subprocess.Popen(
+        [sys.executable, "-m", "flask", "seed", "--authors", "5000", "--books", "3000000"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    copying = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY books%'"
+    deadline = time.monotonic() + 60
+    while query(copying)[0][0] == 0 and seeding.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # well into the books
+    assert seeding.poll() is None, "the load finished before it could be killed"
+    os.kill(seeding.pid, signal.SIGKILL)
+    seeding.wait()
+
+    # The server notices the dropped connection and rolls its transaction back.
+    while query(copying)[0][0] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert query("SELECT count(*), sum(book_count) FROM authors") == before
+    assert query("SELECT count(*) FROM books") == [(7,)]
+    watcher.close()
