@@ -5,7 +5,7 @@ default or is clamped, so no query string makes a list fail. `link_args()` gives
 only what differs from the defaults, for links that keep the reader's choices.
 """
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Self
 
 from werkzeug.datastructures import MultiDict
@@ -44,9 +44,14 @@ class Paging:
 
     def link_args(self, **changes) -> dict:
         """These options with `changes` applied, leaving out the ones at their default."""
-        changed = asdict(replace(self, **changes))
-        defaults = asdict(type(self)())
-        return {name: value for name, value in changed.items() if value != defaults[name]}
+        changed = replace(self, **changes) if changes else self
+        # Every field has a default. (Not dataclasses.asdict: it deep-copies, and pages
+        # call this for every link they show.)
+        return {
+            field.name: getattr(changed, field.name)
+            for field in fields(self)
+            if getattr(changed, field.name) != field.default
+        }
 
 
 @dataclass(frozen=True)
