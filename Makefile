@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Debian packages some tests drive: a browser, and the connection pooler Neon puts in front.
 DEBIAN_PACKAGES := chromium pgbouncer
 
-.PHONY: run test lint lint-migrations debian-packages
+.PHONY: run test lint lint-migrations debian-packages bench
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
@@ -45,6 +45,17 @@ lint-migrations: $(VENV)/.installed-dev
 				> "$(MIGRATION_SQL)/$${range#*:}.sql" || exit 1; \
 		done
 	$(BIN)/squawk $(MIGRATION_SQL)/*.sql
+
+# Builds 10,000-author shelves with 10,000 and 1,000,000 books on the PostgreSQL that
+# BENCH_DATABASE_URL names, measures every page against a bare-Flask ceiling, and writes
+# bench/RESULTS.md and bench/results.png. About 15 minutes.
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run
+
+$(VENV)/.installed-bench: bench/requirements.txt $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

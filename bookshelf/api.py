@@ -6,7 +6,6 @@ from pathlib import Path
 from flask import Blueprint, send_from_directory
 
 from bookshelf import queries
-from bookshelf.models import Author, Book
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -18,7 +17,7 @@ def isoformat(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def author_json(author: Author) -> dict:
+def author_json(author) -> dict:
     return {
         "id": author.id,
         "name": author.name,
@@ -28,7 +27,7 @@ def author_json(author: Author) -> dict:
     }
 
 
-def book_json(book: Book) -> dict:
+def book_json(book) -> dict:
     return {
         "id": book.id,
         "title": book.title,

@@ -39,7 +39,7 @@ def author_page(author_id: int):
     return render_template(
         "author.html",
         author=author,
-        books=queries.books_page(author_id, paging),
+        books=queries.books_page(author, paging),
         books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
         back_url=url_for("pages.authors_page", **list_options.link_args()),
     )

@@ -2,8 +2,11 @@
 
 Counting, filtering, sorting and paging all happen in the database, each through an
 index (see models.py), so a page costs the same few statements however big the shelf.
+Reads return rows (named tuples with the columns a page shows), not ORM objects: pages
+only read, and a row costs a fraction of what an object with an identity map does.
 """
 
+from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 
@@ -11,6 +14,15 @@ from bookshelf.extensions import db
 from bookshelf.list_options import AuthorListOptions, Paging
 from bookshelf.models import Author, Book
 
+AUTHOR_FIELDS = (
+    Author.id,
+    Author.name,
+    Author.bio,
+    Author.country,
+    Author.created_at,
+    Author.book_count,
+)
+BOOK_FIELDS = (Book.id, Book.title, Book.author_id, Book.created_at)
 BOOK_ORDER = (Book.title, Book.id)
 AUTHOR_ORDERS = {
     "name": (Author.name, Author.id),
@@ -39,7 +51,7 @@ def authors_page(options: AuthorListOptions) -> Pagination:
         )
     if options.country:
         conditions.append(Author.country == options.country)
-    return paginate(Author, conditions, AUTHOR_ORDERS[options.sort], options)
+    return paginate(AUTHOR_FIELDS, conditions, AUTHOR_ORDERS[options.sort], options)
 
 
 def country_counts() -> list:
@@ -54,24 +66,29 @@ def country_counts() -> list:
     return db.session.execute(statement).all()
 
 
-def all_authors() -> list[Author]:
+def all_authors() -> list:
     """Every author, oldest id first."""
-    return list(db.session.scalars(select(Author).order_by(Author.id)))
+    return db.session.execute(select(*AUTHOR_FIELDS).order_by(Author.id)).all()
 
 
-def author_or_404(author_id: int) -> Author:
-    return db.get_or_404(Author, author_id, description="There is no author with that id.")
+def author_or_404(author_id: int):
+    author = db.session.execute(select(*AUTHOR_FIELDS).where(Author.id == author_id)).first()
+    if author is None:
+        abort(404, description="There is no author with that id.")
+    return author
 
 
-def books_by(author_id: int) -> list[Book]:
+def books_by(author_id: int) -> list:
     """All of the author's books, by title."""
-    statement = select(Book).where(Book.author_id == author_id).order_by(*BOOK_ORDER)
-    return list(db.session.scalars(statement))
+    statement = select(*BOOK_FIELDS).where(Book.author_id == author_id).order_by(*BOOK_ORDER)
+    return db.session.execute(statement).all()
 
 
-def books_page(author_id: int, paging: Paging) -> Pagination:
-    """One page of the author's books, by title."""
-    return paginate(Book, [Book.author_id == author_id], BOOK_ORDER, paging)
+def books_page(author, paging: Paging) -> Pagination:
+    """One page of the author's books, by title. Their number is the author's book_count,
+    which triggers keep, so it costs no count."""
+    conditions = [Book.author_id == author.id]
+    return paginate(BOOK_FIELDS, conditions, BOOK_ORDER, paging, total=author.book_count)
 
 
 class IdsFirstPagination(Pagination):
@@ -79,33 +96,36 @@ class IdsFirstPagination(Pagination):
 
     The OFFSET then walks a narrow index (every list order has one that ends in id, see
     models.py) instead of sorting whole rows, so a deep page costs about what the first
-    does. Takes `model`, `conditions` and `order`; its two statements are the page and
-    the count.
+    does. Takes `columns` (the first is the id), `conditions`, `order`, and the `total`
+    when it is known already; its statements are the page and, without a total, the count.
     """
 
     def _ids(self):
-        model = self._query_args["model"]
-        return select(model.id).where(*self._query_args["conditions"])
+        row_id = self._query_args["columns"][0]
+        return select(row_id).where(*self._query_args["conditions"])
 
     def _query_items(self) -> list:
-        model, order = self._query_args["model"], self._query_args["order"]
+        columns, order = self._query_args["columns"], self._query_args["order"]
         page_ids = self._ids().order_by(*order).limit(self.per_page).offset(self._query_offset)
         page_ids = page_ids.subquery()
-        rows = select(model).join(page_ids, model.id == page_ids.c.id).order_by(*order)
-        return list(db.session.scalars(rows))
+        rows = select(*columns).join(page_ids, columns[0] == page_ids.c.id).order_by(*order)
+        return db.session.execute(rows).all()
 
     def _query_count(self) -> int:
+        if self._query_args["total"] is not None:
+            return self._query_args["total"]
         return db.session.scalar(select(func.count()).select_from(self._ids().subquery()))
 
 
-def paginate(model, conditions: list, order, paging: Paging) -> Pagination:
+def paginate(columns, conditions: list, order, paging: Paging, total: int | None = None):
     # error_out=False: a page past the end is an empty page, not a 404.
     return IdsFirstPagination(
         page=paging.page,
         per_page=paging.per_page,
         max_per_page=paging.per_page,
         error_out=False,
-        model=model,
+        columns=columns,
         conditions=conditions,
         order=order,
+        total=total,
     )

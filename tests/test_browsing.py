@@ -300,4 +300,4 @@ def test_an_authors_page_costs_the_same_statements_for_200_books_as_for_2(
     sql_statements.clear()
     client.get(f"/authors/{many}?page=3")
 
-    assert len(sql_statements) == with_two == 3
+    assert len(sql_statements) == with_two == 2

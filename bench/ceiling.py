@@ -1,0 +1,214 @@
+"""The ceiling Bookshelf is measured against: a bare Flask app with psycopg2 (no ORM, no
+extensions) that sends the same SQL as Bookshelf and renders the same templates.
+
+It is as fast as these pages can be with Flask and Jinja on this database, so ours/
+ceiling says what the ORM, Flask-SQLAlchemy and the app's own code cost. Serve it with
+`gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
+"""
+
+import math
+import os
+from datetime import UTC
+from urllib.parse import urlencode
+
+import psycopg2
+import psycopg2.extras
+from flask import Blueprint, Flask, abort, render_template, request, url_for
+
+from bookshelf import PROJECT_ROOT
+from bookshelf.list_options import AuthorListOptions, Paging
+
+AUTHOR_COLUMNS = (
+    "authors.id, authors.name, authors.bio, authors.country, authors.created_at, authors.book_count"
+)
+BOOK_COLUMNS = "books.id, books.title, books.author_id, books.created_at"
+ORDERS = {
+    "name": "authors.name, authors.id",
+    "books": "authors.book_count DESC, authors.name, authors.id",
+    "newest": "authors.created_at DESC, authors.id DESC",
+}
+BOOK_ORDER = "books.title, books.id"
+
+pages = Blueprint("pages", __name__)
+api = Blueprint("api", __name__, url_prefix="/api")
+_connection = None
+
+
+def cursor():
+    """A cursor on this worker's one connection. Like Bookshelf, each request's statements
+    share a transaction, ended when the request is; unlike it, there is no pool and no
+    check that the connection is alive."""
+    global _connection
+    if _connection is None:
+        _connection = psycopg2.connect(os.environ["DATABASE_URL"])
+    return _connection.cursor(cursor_factory=psycopg2.extras.NamedTupleCursor)
+
+
+def end_transaction(error=None) -> None:
+    if _connection is not None:
+        _connection.rollback()
+
+
+class Page:
+    """What the templates read of a Flask-SQLAlchemy Pagination."""
+
+    def __init__(self, items: list, total: int, paging: Paging) -> None:
+        self.items, self.total = items, total
+        self.page, self.per_page = paging.page, paging.per_page
+        self.pages = math.ceil(total / self.per_page) if total else 0
+        self.first = (self.page - 1) * self.per_page + 1 if total else 0
+        self.last = min(total, self.page * self.per_page)
+        self.has_prev, self.prev_num = self.page > 1, self.page - 1
+        self.has_next, self.next_num = self.page < self.pages, self.page + 1
+
+    def iter_pages(self, *, left_edge=2, left_current=2, right_current=4, right_edge=2):
+        end = self.pages + 1
+        if end == 1:
+            return
+        left_end = min(1 + left_edge, end)
+        yield from range(1, left_end)
+        if left_end == end:
+            return
+        mid_start = max(left_end, self.page - left_current)
+        mid_end = min(self.page + right_current + 1, end)
+        if mid_start - left_end > 0:
+            yield None
+        yield from range(mid_start, mid_end)
+        if mid_end == end:
+            return
+        right_start = max(mid_end, end - right_edge)
+        if right_start - mid_end > 0:
+            yield None
+        yield from range(right_start, end)
+
+
+def page_of(table, columns, where, params, order, paging: Paging, total=None) -> Page:
+    offset = (paging.page - 1) * paging.per_page
+    with cursor() as cur:
+        cur.execute(
+            f"SELECT {columns} FROM {table} JOIN (SELECT {table}.id AS id FROM {table}{where} "
+            f"ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s) AS anon_1 "
+            f"ON {table}.id = anon_1.id ORDER BY {order}",
+            {**params, "limit": paging.per_page, "offset": offset},
+        )
+        items = cur.fetchall()
+        if total is not None:
+            return Page(items, total, paging)
+        cur.execute(
+            f"SELECT count(*) AS count_1 FROM (SELECT {table}.id AS id FROM {table}{where}) "
+            "AS anon_1",
+            params,
+        )
+        return Page(items, cur.fetchone()[0], paging)
+
+
+@pages.get("/authors/")
+def authors_page():
+    options = AuthorListOptions.from_args(request.args)
+    conditions, params = [], {}
+    if options.q:
+        escaped = options.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["name_1"] = params["title_1"] = f"%{escaped}%"
+        conditions.append(
+            "(authors.name ILIKE %(name_1)s ESCAPE '\\' OR authors.id IN (SELECT books.author_id "
+            "FROM books WHERE books.title ILIKE %(title_1)s ESCAPE '\\'))"
+        )
+    if options.country:
+        params["country_1"] = options.country
+        conditions.append("authors.country = %(country_1)s")
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    authors = page_of("authors", AUTHOR_COLUMNS, where, params, ORDERS[options.sort], options)
+    with cursor() as cur:
+        cur.execute(
+            "SELECT authors.country, count(*) AS authors FROM authors WHERE authors.country "
+            "IS NOT NULL GROUP BY authors.country ORDER BY authors.country"
+        )
+        countries = cur.fetchall()
+    return render_template(
+        "authors.html",
+        authors=authors,
+        countries=countries,
+        options=options,
+        back=urlencode(options.link_args()),
+    )
+
+
+def find_author(author_id: int):
+    with cursor() as cur:
+        cur.execute(
+            f"SELECT {AUTHOR_COLUMNS} FROM authors WHERE authors.id = %(pk_1)s", {"pk_1": author_id}
+        )
+        author = cur.fetchone()
+    if author is None:
+        abort(404)
+    return author
+
+
+@pages.get("/authors/<int:author_id>")
+def author_page(author_id: int):
+    author = find_author(author_id)
+    paging = Paging.from_args(request.args)
+    books = page_of(
+        "books",
+        BOOK_COLUMNS,
+        " WHERE books.author_id = %(author_id_1)s",
+        {"author_id_1": author_id},
+        BOOK_ORDER,
+        paging,
+        total=author.book_count,
+    )
+    return render_template(
+        "author.html",
+        author=author,
+        books=books,
+        books_args={"author_id": author_id} | paging.link_args(page=1),
+        back_url=url_for("pages.authors_page"),
+    )
+
+
+def timestamp(moment) -> str:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+@api.get("/authors/")
+def authors():
+    with cursor() as cur:
+        cur.execute(f"SELECT {AUTHOR_COLUMNS} FROM authors ORDER BY authors.id")
+        return [
+            {
+                "id": a.id,
+                "name": a.name,
+                "bio": a.bio,
+                "country": a.country,
+                "created_at": timestamp(a.created_at),
+            }
+            for a in cur.fetchall()
+        ]
+
+
+@api.get("/books/<int:author_id>")
+def books(author_id: int):
+    find_author(author_id)
+    with cursor() as cur:
+        cur.execute(
+            f"SELECT {BOOK_COLUMNS} FROM books WHERE books.author_id = %(author_id_1)s "
+            f"ORDER BY {BOOK_ORDER}",
+            {"author_id_1": author_id},
+        )
+        return [
+            {
+                "id": b.id,
+                "title": b.title,
+                "author_id": b.author_id,
+                "created_at": timestamp(b.created_at),
+            }
+            for b in cur.fetchall()
+        ]
+
+
+app = Flask(
+    __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
+)
+app.register_blueprint(pages)
+app.register_blueprint(api)
+app.teardown_request(end_transaction)

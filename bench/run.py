@@ -1,0 +1,422 @@
+"""Bookshelf's benchmark: `make bench` (or `python -m bench.run` from the project root).
+
+1. Builds two PostgreSQL databases with the bulk seed, 10,000 authors each, one with
+   10,000 books and one with 1,000,000, and times the seed against a raw COPY of the
+   same rows.
+2. Serves Bookshelf on each with gunicorn (2 workers), and the bare-Flask ceiling
+   (bench/ceiling.py) on the big one, and drives every page with wrk from another
+   process, in rounds that alternate the servers, so that a noisy machine slows all of
+   them alike. Medians of the rounds are reported.
+3. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
+
+BENCH_DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/);
+the databases bench_small, bench_large and bench_copy on it are dropped and rebuilt.
+"""
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg2
+
+from bookshelf import PROJECT_ROOT
+from bookshelf.bulk_load import author_rows, book_rows, copy_field
+from bookshelf.synthetic_shelf import synthetic_authors
+
+BENCH = PROJECT_ROOT / "bench"
+AUTHORS = 10_000
+SIZES = {"small": 10_000, "large": 1_000_000}
+RANDOM_SEED = 1
+WRK = ["wrk", "--threads", "2", "--connections", "8", "--latency"]
+
+
+@dataclass
+class Measurement:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def run(command: list[str], **environment: str) -> str:
+    completed = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **environment},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return completed.stdout
+
+
+def database_url(server: str, name: str) -> str:
+    return server.rstrip("/") + "/" + name
+
+
+def recreate(server: str, name: str) -> str:
+    admin = psycopg2.connect(database_url(server, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
+    admin.close()
+    url = database_url(server, name)
+    run([sys.executable, "-m", "flask", "db", "upgrade"], DATABASE_URL=url)
+    return url
+
+
+def vacuum_analyze(url: str) -> None:
+    """What autovacuum would soon do after a bulk load: statistics, and the visibility map
+    that lets the list pages read their ids from the index alone."""
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
+
+
+def seed(url: str, books: int) -> float:
+    started = time.perf_counter()
+    run(
+        [sys.executable, "-m", "flask", "seed", "--authors", str(AUTHORS), "--books", str(books)],
+        DATABASE_URL=url,
+    )
+    return time.perf_counter() - started
+
+
+def write_copy_files(folder: Path, books: int) -> tuple[Path, Path]:
+    """The rows the bulk seed loads, as COPY text files (author ids from 1, as in a new
+    database)."""
+    shelf = synthetic_authors(AUTHORS, books, RANDOM_SEED)
+    ids = list(range(1, AUTHORS + 1))
+    paths = folder / "authors.tsv", folder / "books.tsv"
+    for path, rows in zip(
+        paths, (author_rows(ids, shelf), book_rows(ids, shelf, RANDOM_SEED)), strict=True
+    ):
+        with path.open("w") as file:
+            file.writelines("\t".join(map(copy_field, row)) + "\n" for row in rows)
+    return paths
+
+
+def raw_copy(url: str, authors_file: Path, books_file: Path) -> float:
+    """COPY of the same rows into the same schema, in one transaction, and nothing else."""
+    connection = psycopg2.connect(url)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        with authors_file.open() as file:
+            cursor.copy_expert("COPY authors (id, name, country, bio, created_at) FROM STDIN", file)
+        with books_file.open() as file:
+            cursor.copy_expert("COPY books (author_id, title) FROM STDIN", file)
+    connection.commit()
+    seconds = time.perf_counter() - started
+    connection.close()
+    return seconds
+
+
+def compare_loading(server: str, rounds: int) -> dict:
+    books = SIZES["large"]
+    with tempfile.TemporaryDirectory() as folder:
+        authors_file, books_file = write_copy_files(Path(folder), books)
+        seeds, copies = [], []
+        for _ in range(rounds):
+            seeds.append(seed(recreate(server, "bench_copy"), books))
+            copies.append(raw_copy(recreate(server, "bench_copy"), authors_file, books_file))
+    return {
+        "seed_seconds": statistics.median(seeds),
+        "copy_seconds": statistics.median(copies),
+        "ratio": statistics.median(s / c for s, c in zip(seeds, copies, strict=True)),
+        "seeds": seeds,
+        "copies": copies,
+    }
+
+
+def time_create_app(rounds: int = 7) -> float:
+    code = (
+        "import time; started = time.perf_counter(); from bookshelf import create_app; "
+        "create_app(); print(time.perf_counter() - started)"
+    )
+    url = "postgresql://bench@127.0.0.1/none"
+    return statistics.median(
+        float(run([sys.executable, "-c", code], DATABASE_URL=url, SECRET_KEY="bench"))
+        for _ in range(rounds)
+    )
+
+
+class Server:
+    def __init__(self, name: str, app: str, url: str, port: int) -> None:
+        self.name, self.port = name, port
+        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                app,
+            ],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(url: str, seconds: int) -> Measurement:
+    output = subprocess.run(
+        [*WRK, "--duration", f"{seconds}s", url], check=True, capture_output=True, text=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    p50 = milliseconds(re.search(r"\s50%\s+(\S+)", output)[1])
+    p99 = milliseconds(re.search(r"\s99%\s+(\S+)", output)[1])
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"{url} answered with errors under load:\n{output}")
+    return Measurement(rps, p50, p99)
+
+
+def median_measurement(runs: list[Measurement]) -> Measurement:
+    return Measurement(
+        statistics.median(r.requests_per_second for r in runs),
+        statistics.median(r.p50_ms for r in runs),
+        statistics.median(r.p99_ms for r in runs),
+    )
+
+
+def pages(url: str) -> dict[str, str]:
+    """The pages measured, with an author of about 2,000 books (of the large shelf)."""
+    connection = psycopg2.connect(url)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM authors ORDER BY abs(book_count - 2000), id LIMIT 1")
+        author_id = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM authors")
+        last_page = -(-cursor.fetchone()[0] // 25)
+    connection.close()
+    return {
+        "author list": "/authors/",
+        f"deep page ({last_page})": f"/authors/?page={last_page}",
+        "search, name": "/authors/?q=okafor",
+        "search, title": "/authors/?q=lantern%20of%20kyoto",
+        "country filter": "/authors/?country=Kenya",
+        "author, ~2,000 books": f"/authors/{author_id}",
+        "API authors": "/api/authors/",
+        "API books": f"/api/books/{author_id}",
+    }
+
+
+def measure(servers: list[Server], paths: dict[str, str], rounds: int, seconds: int) -> dict:
+    """{page: {server: Measurement}}: each round drives every server once, in turn."""
+    results = {}
+    for page, path in paths.items():
+        runs = {server.name: [] for server in servers}
+        for server in servers:
+            wrk(server.url(path), 1)  # warm up the workers and the caches
+        for _ in range(rounds):
+            for server in servers:
+                runs[server.name].append(wrk(server.url(path), seconds))
+        results[page] = {name: median_measurement(r) for name, r in runs.items()}
+        print(
+            f"  {page}: "
+            + ", ".join(f"{n} {m.requests_per_second:.0f}/s" for n, m in results[page].items())
+        )
+    return results
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+    connection = psycopg2.connect(
+        database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER), "postgres")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    connection.close()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory_kb / 2**20:.0f} GiB, Linux {platform.release()}, "
+        f"Python {platform.python_version()}, PostgreSQL {postgres}"
+    )
+
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/"
+
+
+def chart(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(results)
+    figure, (against_ceiling, across_sizes) = plt.subplots(1, 2, figsize=(13, 5.5))
+    for axes, series, title in (
+        (
+            against_ceiling,
+            ("bookshelf", "ceiling"),
+            "p50 at 1,000,000 books: Bookshelf and the bare-Flask ceiling",
+        ),
+        (
+            across_sizes,
+            ("bookshelf-small", "bookshelf"),
+            "Bookshelf's p50 at 10,000 and at 1,000,000 books",
+        ),
+    ):
+        width = 0.38
+        for offset, server in zip((-width / 2, width / 2), series, strict=True):
+            label = {
+                "bookshelf": "Bookshelf, 1M books",
+                "ceiling": "ceiling, 1M books",
+                "bookshelf-small": "Bookshelf, 10k books",
+            }[server]
+            axes.barh(
+                [i + offset for i in range(len(names))],
+                [results[name][server].p50_ms for name in names],
+                height=width,
+                label=label,
+            )
+        axes.set_yticks(range(len(names)), names)
+        axes.invert_yaxis()
+        axes.set_xscale("log")
+        axes.set_xlabel("p50 latency, ms (log scale; shorter is better)")
+        axes.set_title(title, fontsize=10)
+        axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def report(
+    results: dict, loading: dict, create_app_seconds: float, rounds: int, seconds: int
+) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` on {machine()}.",
+        "wrk with 2 threads and 8 connections against gunicorn with 2 workers; each figure is",
+        f"the median of {rounds} runs of {seconds} s, the servers taking turns within each round.",
+        f"Every shelf has {AUTHORS:,} authors. The machine is shared: compare the ratios, which",
+        "are measured side by side, rather than the absolute figures.",
+        "",
+        "![p50 per page](results.png)",
+        "",
+        "## Bookshelf against the ceiling, at 1,000,000 books",
+        "",
+        "The ceiling (`bench/ceiling.py`) is a bare Flask app with psycopg2 that sends the same",
+        "SQL and renders the same templates. Target: Bookshelf ≥ 0.8× its throughput.",
+        "",
+        "| page | Bookshelf req/s | p50 ms | p99 ms | ceiling req/s | p50 ms | p99 ms "
+        "| ours/ceiling | target met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page, by_server in results.items():
+        ours, ceiling = by_server["bookshelf"], by_server["ceiling"]
+        ratio = ours.requests_per_second / ceiling.requests_per_second
+        lines.append(
+            f"| {page} | {ours.requests_per_second:,.0f} | {ours.p50_ms:.1f} | {ours.p99_ms:.1f} "
+            f"| {ceiling.requests_per_second:,.0f} | {ceiling.p50_ms:.1f} | {ceiling.p99_ms:.1f} "
+            f"| {ratio:.2f} | {'yes' if ratio >= 0.8 else 'no'} |"
+        )
+    lines += [
+        "",
+        "## Scaling: 10,000 books against 1,000,000",
+        "",
+        "Target: each page's p50 at 1,000,000 books within 1.5× of its p50 at 10,000 books.",
+        "",
+        "| page | req/s, 10k books | p50 ms, 10k | req/s, 1M books | p50 ms, 1M | p50 1M/10k "
+        "| target met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page, by_server in results.items():
+        small, large = by_server["bookshelf-small"], by_server["bookshelf"]
+        ratio = large.p50_ms / small.p50_ms
+        lines.append(
+            f"| {page} | {small.requests_per_second:,.0f} | {small.p50_ms:.1f} "
+            f"| {large.requests_per_second:,.0f} | {large.p50_ms:.1f} | {ratio:.2f} "
+            f"| {'yes' if ratio <= 1.5 else 'no'} |"
+        )
+    lines += [
+        "",
+        "## Loading and start-up",
+        "",
+        f"- `flask seed --authors {AUTHORS:,} --books {SIZES['large']:,}`: "
+        f"{loading['seed_seconds']:.1f} s (median; runs: "
+        + ", ".join(f"{s:.1f}" for s in loading["seeds"])
+        + f"). A raw COPY of the same rows into the same schema: {loading['copy_seconds']:.1f} s "
+        "(runs: " + ", ".join(f"{s:.1f}" for s in loading["copies"]) + "). "
+        f"Ratio seed/COPY: {loading['ratio']:.2f} (target ≤ 2).",
+        "- `create_app()`, imports included, in a fresh interpreter: "
+        f"{create_app_seconds * 1000:.0f} ms "
+        "(median of 7; target < 500 ms).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each page on each server")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
+    arguments = parser.parse_args()
+    server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+
+    print("Loading: bulk seed against raw COPY ...")
+    loading = compare_loading(server, arguments.rounds)
+    print(f"  seed {loading['seed_seconds']:.1f} s, COPY {loading['copy_seconds']:.1f} s")
+    urls = {}
+    for size, books in SIZES.items():
+        print(f"Building the {size} shelf ({books:,} books) ...")
+        urls[size] = recreate(server, f"bench_{size}")
+        seed(urls[size], books)
+        vacuum_analyze(urls[size])
+    create_app_seconds = time_create_app()
+
+    servers = [
+        Server("bookshelf", "wsgi:app", urls["large"], 8301),
+        Server("ceiling", "bench.ceiling:app", urls["large"], 8302),
+        Server("bookshelf-small", "wsgi:app", urls["small"], 8303),
+    ]
+    try:
+        time.sleep(3)
+        print("Measuring ...")
+        results = measure(servers, pages(urls["large"]), arguments.rounds, arguments.seconds)
+    finally:
+        for running in servers:
+            running.stop()
+
+    chart(results, BENCH / "results.png")
+    (BENCH / "RESULTS.md").write_text(
+        report(results, loading, create_app_seconds, arguments.rounds, arguments.seconds)
+    )
+    print(f"Wrote {BENCH / 'RESULTS.md'} and {BENCH / 'results.png'}")
+
+
+if __name__ == "__main__":
+    main()
