@@ -28,11 +28,17 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+
     from bookshelf import models  # noqa: F401  (the tables must be known to Migrate)
+    from bookshelf.database import fold_case_like_postgresql
     from bookshelf.extensions import db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", fold_case_like_postgresql)
 
 
 def register_security(app: Flask) -> None:

@@ -12,6 +12,14 @@ from bookshelf.extensions import db
 from config import engine_options
 
 
+def fold_case_like_postgresql(dbapi_connection, connection_record) -> None:
+    """Give SQLite a lower() that knows more than ASCII, as PostgreSQL's does, so that a
+    search ignores the case of "Émile" as well as of "Emile"."""
+    dbapi_connection.create_function(
+        "lower", 1, lambda text: text.lower() if isinstance(text, str) else text, deterministic=True
+    )
+
+
 def migration_engine() -> Engine:
     """The engine `flask db` commands use: DATABASE_DIRECT_URL's when it is set (Neon's
     pooled URL goes through PgBouncer, no place for DDL), else the app's own.

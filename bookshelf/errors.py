@@ -2,7 +2,7 @@
 
 from flask import Flask, current_app, json, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from bookshelf.database import database_error_cause
 
@@ -10,6 +10,7 @@ from bookshelf.database import database_error_cause
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(UnicodeDecodeError, undecodable_request)
 
 
 def wants_json() -> bool:
@@ -25,6 +26,12 @@ def http_error(error: HTTPException):
     else:
         response.set_data(render_template("error.html", error=error))
     return response
+
+
+def undecodable_request(error: UnicodeDecodeError):
+    """Bytes in the query string that are not UTF-8. Gunicorn turns them away itself; other
+    servers pass them on, and reading request.args then fails."""
+    return http_error(BadRequest("The address has characters that are not valid UTF-8."))
 
 
 def database_unavailable(error: OperationalError):

@@ -8,12 +8,13 @@ only read, and a row costs a fraction of what an object with an identity map doe
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from bookshelf.extensions import db
 from bookshelf.list_options import AuthorListOptions, Paging
 from bookshelf.models import Author, Book
 
+LONGEST_TEXT = max(Author.name.type.length, Book.title.type.length)
 AUTHOR_FIELDS = (
     Author.id,
     Author.name,
@@ -43,7 +44,11 @@ def authors_page(options: AuthorListOptions) -> Pagination:
     A search matches an author's name or the title of any of their books, ignoring case.
     """
     conditions = []
-    if options.q:
+    if len(options.q) > LONGEST_TEXT:
+        # Nothing stored is that long, so nothing contains it (and SQLite refuses LIKE
+        # patterns of some 50,000 characters).
+        conditions.append(false())
+    elif options.q:
         pattern = contains_pattern(options.q)
         title_matches = select(Book.author_id).where(Book.title.ilike(pattern, escape="\\"))
         conditions.append(
@@ -59,7 +64,7 @@ def country_counts() -> list:
     authors = func.count().label("authors")
     statement = (
         select(Author.country, authors)
-        .where(Author.country.is_not(None))
+        .where(Author.country.is_not(None), Author.country != "")
         .group_by(Author.country)
         .order_by(Author.country)
     )

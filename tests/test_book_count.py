@@ -1,8 +1,13 @@
 """authors.book_count follows every change to books, however it is made."""
 
+import random
+import threading
+
+import psycopg2
+import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from bookshelf.extensions import db
 from bookshelf.models import Author, Book
@@ -75,3 +80,70 @@ def test_sqlite_triggers_come_back_after_a_revision_rebuilds_books(make_app, tmp
         db.session.add(author)
         db.session.commit()
     assert book_counts(app) == {"Ann Leckie": 1}
+
+
+@pytest.fixture
+def postgres_app(make_app, migrated, postgres_url):
+    """For what only PostgreSQL has: TRUNCATE, concurrent writers."""
+    return make_app(migrated(postgres_url, seed=False))
+
+
+def add_authors_to(app, names: list[str], books: list[str] = ()) -> list[int]:
+    with app.app_context():
+        authors = [Author(name=name, books=[Book(title=t) for t in books]) for name in names]
+        db.session.add_all(authors)
+        db.session.commit()
+        return [author.id for author in authors]
+
+
+def test_truncating_books_resets_the_counts(postgres_app):
+    app = postgres_app
+    add_authors_to(app, ["Ann Leckie"], ["Ancillary Justice"])
+    with app.app_context():
+        db.session.execute(text("TRUNCATE books"))
+        db.session.commit()
+    assert book_counts(app) == {"Ann Leckie": 0}
+
+
+def test_concurrent_writers_to_the_same_authors_do_not_deadlock(postgres_app, postgres_url):
+    """Each transaction adds books for several authors, in a different order each time;
+    the triggers lock the authors in id order, so writers queue instead of deadlocking."""
+    app = postgres_app
+    ids = add_authors_to(app, [f"Author {n}" for n in range(6)])
+    errors = []
+
+    def write(worker: int) -> None:
+        connection = psycopg2.connect(postgres_url)
+        order = random.Random(worker)
+        try:
+            for _ in range(25):
+                chosen = order.sample(ids, 4)
+                with connection, connection.cursor() as cursor:
+                    cursor.execute(
+                        "INSERT INTO books (author_id, title) "
+                        "SELECT unnest(%s::int[]), 'Concurrent'",
+                        (chosen,),
+                    )
+                    cursor.execute("SELECT pg_sleep(0.001)")
+                    cursor.execute(
+                        "DELETE FROM books WHERE id IN (SELECT id FROM books "
+                        "WHERE author_id = %s LIMIT 1)",
+                        (chosen[-1],),
+                    )
+        except psycopg2.Error as error:
+            errors.append(error.pgcode)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with app.app_context():
+        stored = dict(
+            db.session.execute(select(Book.author_id, func.count()).group_by(Book.author_id)).all()
+        )
+    assert book_counts(app) == {f"Author {n}": stored.get(ids[n], 0) for n in range(6)}

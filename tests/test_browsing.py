@@ -301,3 +301,50 @@ def test_an_authors_page_costs_the_same_statements_for_200_books_as_for_2(
     client.get(f"/authors/{many}?page=3")
 
     assert len(sql_statements) == with_two == 2
+
+
+def test_search_ignores_case_beyond_ascii(client, add_author):
+    add_author("Émile Zola")
+    add_author("Väinö Linna", books=["Täällä Pohjantähden alla"])
+    assert names_on(get_page(client, "/authors/?q=ÉMILE")) == ["Émile Zola"]
+    assert names_on(get_page(client, "/authors/?q=émile")) == ["Émile Zola"]
+    assert names_on(get_page(client, "/authors/?q=VÄINÖ")) == ["Väinö Linna"]
+    assert names_on(get_page(client, "/authors/?q=TÄÄLLÄ")) == ["Väinö Linna"]
+
+
+def test_a_search_longer_than_anything_stored_finds_nothing(client, add_author):
+    add_author("A" * 100)
+    page = get_page(client, "/authors/?q=" + "A" * 60_000)
+    assert names_on(page) == []
+    assert "No authors match." in page
+
+
+def test_searching_from_a_filtered_list_keeps_the_filter(client, add_author):
+    add_author("Chinua Achebe", country="Nigeria")
+    page = get_page(client, "/authors/?country=Nigeria&sort=books&per_page=10&page=1")
+    form = page.split('<form class="search"', 1)[1].split("</form>", 1)[0]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+    assert hidden == {"country": "Nigeria", "sort": "books", "per_page": "10"}
+
+
+def test_the_way_back_from_past_the_end_keeps_the_filters(client, add_authors):
+    add_authors(30, country="Chile")
+    page = get_page(client, "/authors/?country=Chile&sort=newest&page=9")
+    assert 'href="/authors/?page=2&amp;country=Chile&amp;sort=newest">Go to the last page' in page
+    assert 'href="/authors/?country=Chile&amp;sort=newest">back to the first' in page
+
+
+def test_authors_without_a_country_are_not_a_country(client, add_author):
+    add_author("No Country")
+    add_author("Empty Country", country="")
+    add_author("Real Country", country="Peru")
+    page = get_page(client, "/authors/")
+    aside = page.split('<aside class="countries"', 1)[1].split("</aside>", 1)[0]
+    assert re.findall(r">([^<]+)</a>", aside) == ["All countries", "Peru"]
+
+
+def test_the_title_says_which_list_it_is(client, add_authors):
+    add_authors(30, country="Chile")
+    page = get_page(client, "/authors/?q=author&country=Chile&page=2")
+    title = " ".join(re.search(r"<title>(.*?)</title>", page, re.S)[1].split())
+    assert title == "“author” · Authors from Chile · page 2 · Bookshelf"
