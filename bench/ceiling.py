@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask import Blueprint, Flask, abort, jsonify, render_template, request, url_for
 
 from bookshelf import PROJECT_ROOT
 from bookshelf.list_options import AuthorListOptions, Paging
@@ -170,40 +170,62 @@ def timestamp(moment) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
+def paged_json(page: Page, serialize, endpoint: str, **args):
+    response = jsonify([serialize(item) for item in page.items])
+    pages = {"first": 1, "last": max(page.pages, 1)}
+    if page.has_prev and page.page <= page.pages:
+        pages["prev"] = page.prev_num
+    if page.has_next:
+        pages["next"] = page.next_num
+    links = [
+        (url_for(endpoint, **args, **Paging(number, page.per_page).link_args()), rel)
+        for rel, number in pages.items()
+    ]
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links)
+    response.headers["X-Total-Count"] = str(page.total)
+    return response
+
+
+def author_json(a) -> dict:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "bio": a.bio,
+        "country": a.country,
+        "created_at": timestamp(a.created_at),
+    }
+
+
+def book_json(b) -> dict:
+    return {
+        "id": b.id,
+        "title": b.title,
+        "author_id": b.author_id,
+        "created_at": timestamp(b.created_at),
+    }
+
+
 @api.get("/authors/")
 def authors():
-    with cursor() as cur:
-        cur.execute(f"SELECT {AUTHOR_COLUMNS} FROM authors ORDER BY authors.id")
-        return [
-            {
-                "id": a.id,
-                "name": a.name,
-                "bio": a.bio,
-                "country": a.country,
-                "created_at": timestamp(a.created_at),
-            }
-            for a in cur.fetchall()
-        ]
+    paging = Paging.from_args(request.args)
+    page = page_of("authors", AUTHOR_COLUMNS, "", {}, "authors.id", paging)
+    return paged_json(page, author_json, "api.authors")
 
 
 @api.get("/books/<int:author_id>")
 def books(author_id: int):
-    find_author(author_id)
-    with cursor() as cur:
-        cur.execute(
-            f"SELECT {BOOK_COLUMNS} FROM books WHERE books.author_id = %(author_id_1)s "
-            f"ORDER BY {BOOK_ORDER}",
-            {"author_id_1": author_id},
-        )
-        return [
-            {
-                "id": b.id,
-                "title": b.title,
-                "author_id": b.author_id,
-                "created_at": timestamp(b.created_at),
-            }
-            for b in cur.fetchall()
-        ]
+    author = find_author(author_id)
+    paging = Paging.from_args(request.args)
+    page = page_of(
+        "books",
+        BOOK_COLUMNS,
+        " WHERE books.author_id = %(author_id_1)s",
+        {"author_id_1": author_id},
+        BOOK_ORDER,
+        paging,
+        total=author.book_count,
+    )
+    return paged_json(page, book_json, "api.books", author_id=author_id)
 
 
 app = Flask(

@@ -1,11 +1,19 @@
-"""The JSON API, with the endpoints of the Neon guide."""
+"""The JSON API, with the endpoints of the Neon guide.
+
+Lists come a page at a time (`page`, `per_page`; 25 by default, at most 100, read as
+forgivingly as the pages read them): still a JSON array, with the way to the other pages
+in a Link header and the total in X-Total-Count. An array of every book of a prolific
+author, or of every author of a big shelf, would grow without bound.
+"""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, jsonify, request, send_from_directory, url_for
+from flask_sqlalchemy.pagination import Pagination
 
 from bookshelf import queries
+from bookshelf.list_options import Paging
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -42,12 +50,31 @@ def openapi_document():
     return send_from_directory(Path(__file__).parent, "openapi.json")
 
 
+def paged_json(pagination: Pagination, serialize, endpoint: str, **args):
+    """The page's items as a JSON array; Link and X-Total-Count tell of the rest."""
+    response = jsonify([serialize(item) for item in pagination.items])
+    pages = {"first": 1, "last": max(pagination.pages, 1)}
+    if pagination.has_prev and pagination.page <= pagination.pages:
+        pages["prev"] = pagination.prev_num
+    if pagination.has_next:
+        pages["next"] = pagination.next_num
+    links = [
+        (url_for(endpoint, **args, **Paging(page, pagination.per_page).link_args()), rel)
+        for rel, page in pages.items()
+    ]
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links)
+    response.headers["X-Total-Count"] = str(pagination.total)
+    return response
+
+
 @bp.get("/authors/")
 def authors():
-    return [author_json(author) for author in queries.all_authors()]
+    page = queries.authors_by_id_page(Paging.from_args(request.args))
+    return paged_json(page, author_json, "api.authors")
 
 
 @bp.get("/books/<row_id:author_id>")
 def books(author_id: int):
-    queries.author_or_404(author_id)
-    return [book_json(book) for book in queries.books_by(author_id)]
+    author = queries.author_or_404(author_id)
+    page = queries.books_page(author, Paging.from_args(request.args))
+    return paged_json(page, book_json, "api.books", author_id=author_id)

@@ -71,9 +71,9 @@ def country_counts() -> list:
     return db.session.execute(statement).all()
 
 
-def all_authors() -> list:
-    """Every author, oldest id first."""
-    return db.session.execute(select(*AUTHOR_FIELDS).order_by(Author.id)).all()
+def authors_by_id_page(paging: Paging) -> Pagination:
+    """One page of every author, oldest id first."""
+    return paginate(AUTHOR_FIELDS, [], (Author.id,), paging)
 
 
 def author_or_404(author_id: int):
@@ -81,12 +81,6 @@ def author_or_404(author_id: int):
     if author is None:
         abort(404, description="There is no author with that id.")
     return author
-
-
-def books_by(author_id: int) -> list:
-    """All of the author's books, by title."""
-    statement = select(*BOOK_FIELDS).where(Book.author_id == author_id).order_by(*BOOK_ORDER)
-    return db.session.execute(statement).all()
 
 
 def books_page(author, paging: Paging) -> Pagination:

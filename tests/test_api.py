@@ -60,3 +60,31 @@ def test_wrong_method_is_a_json_405(client):
     response = client.delete("/api/authors/")
     assert response.status_code == 405
     assert response.get_json() == {"error": "The method is not allowed for the requested URL."}
+
+
+def test_lists_come_a_page_at_a_time_with_links_to_the_rest(client, add_author):
+    author_id = add_author(books=[f"Book {n:02}" for n in range(30)])
+
+    first = client.get(f"/api/books/{author_id}")
+    second = client.get(f"/api/books/{author_id}?page=2")
+    small = client.get(f"/api/books/{author_id}?per_page=10&page=2")
+
+    assert [book["title"] for book in first.get_json()] == [f"Book {n:02}" for n in range(25)]
+    assert first.headers["X-Total-Count"] == "30"
+    assert first.headers["Link"] == (
+        f'</api/books/{author_id}>; rel="first", </api/books/{author_id}?page=2>; rel="last", '
+        f'</api/books/{author_id}?page=2>; rel="next"'
+    )
+    assert [book["title"] for book in second.get_json()] == [f"Book {n:02}" for n in range(25, 30)]
+    assert f'</api/books/{author_id}>; rel="prev"' in second.headers["Link"]
+    assert "next" not in second.headers["Link"]
+    assert [book["title"] for book in small.get_json()] == [f"Book {n:02}" for n in range(10, 20)]
+    assert f'</api/books/{author_id}?page=3&per_page=10>; rel="next"' in small.headers["Link"]
+
+
+def test_the_author_list_pages_the_same_way(client, add_authors):
+    add_authors(120)
+    response = client.get("/api/authors/?per_page=500&page=-4")
+    assert len(response.get_json()) == 100
+    assert response.headers["X-Total-Count"] == "120"
+    assert client.get("/api/authors/?page=99").get_json() == []
