@@ -121,7 +121,9 @@ def authors_page():
     with cursor() as cur:
         cur.execute(
             "SELECT authors.country, count(*) AS authors FROM authors WHERE authors.country "
-            "IS NOT NULL GROUP BY authors.country ORDER BY authors.country"
+            "IS NOT NULL AND authors.country != %(country_1)s GROUP BY authors.country "
+            "ORDER BY authors.country",
+            {"country_1": ""},
         )
         countries = cur.fetchall()
     return render_template(
