@@ -55,7 +55,8 @@ BEGIN
     FROM (
         SELECT change.author_id, sum(change.books) AS books
         FROM added_books AS after JOIN removed_books AS before USING (id),
-            LATERAL (VALUES (after.author_id, 1), (before.author_id, -1)) AS change (author_id, books)
+            LATERAL (VALUES (after.author_id, 1), (before.author_id, -1))
+                AS change (author_id, books)
         WHERE after.author_id <> before.author_id
         GROUP BY change.author_id
     ) AS moved
