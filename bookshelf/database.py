@@ -5,11 +5,27 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from bookshelf.extensions import db
 from config import engine_options
+
+
+def end_session(error: BaseException | None = None) -> None:
+    """End the request's session, also when the database went away since its last query.
+
+    Flask-SQLAlchemy ends it too, but its rollback would then fail after the response was
+    made, and the client would get a 500 and the log a traceback. Here the failure is one
+    log line, and the session is dropped with its dead connection.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as failure:
+        current_app.logger.error(
+            "database unavailable while ending a request: %s", database_error_cause(failure)
+        )
+        db.session.remove()
 
 
 def fold_case_like_postgresql(dbapi_connection, connection_record) -> None:
