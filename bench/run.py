@@ -50,7 +50,8 @@ def run(command: list[str], **environment: str) -> str:
     completed = subprocess.run(
         command,
         cwd=PROJECT_ROOT,
-        env={**os.environ, **environment},
+        # DATABASE_DIRECT_URL (from a .env, say) would send `flask db` elsewhere.
+        env={**os.environ, "DATABASE_DIRECT_URL": "", **environment},
         check=True,
         capture_output=True,
         text=True,
@@ -154,7 +155,12 @@ def time_create_app(rounds: int = 7) -> float:
 class Server:
     def __init__(self, name: str, app: str, url: str, port: int) -> None:
         self.name, self.port = name, port
-        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
+        environment = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DATABASE_DIRECT_URL": "",
+            "SECRET_KEY": "bench",
+        }
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -1,8 +1,8 @@
 """Loading a synthetic shelf as fast as each backend allows, all in one transaction.
 
-PostgreSQL gets COPY through psycopg2, fed from a generator so a million rows never sit
-in memory at once; SQLite gets batched executemany. Either way a failure, or the
-process being killed, leaves the database as it was.
+PostgreSQL gets COPY through psycopg2, fed from a generator so the books never sit in
+memory at once (the authors do: a million at most); SQLite gets batched executemany.
+Either way a failure, or the process being killed, leaves the database as it was.
 """
 
 import time
@@ -110,7 +110,7 @@ class CopySource:
         data, self._pending = self._pending[:size], self._pending[size:]
         return data
 
-    readline = read
+    readline = read  # copy_expert asks for both
 
 
 def copy_rows(

@@ -15,7 +15,7 @@ from bookshelf.sample_shelf import SAMPLE_SHELF, seed_sample_shelf
 @click.command("seed")
 @click.option(
     "--authors",
-    type=click.IntRange(min=1, max=10_000_000),
+    type=click.IntRange(min=1, max=1_000_000),
     help="Load this many synthetic authors instead of the sample shelf.",
 )
 @click.option(

@@ -72,18 +72,41 @@ def limit_every_transaction(connection) -> None:
 
     A migration queued for a busy table's lock makes every later reader of that table
     queue behind it; giving up fast keeps the app serving. The limits are set LOCAL at
-    the start of each transaction, so they end with it and never reach app queries.
+    the start of each transaction, so they end with it.
+
+    In Alembic's autocommit_block (where CONCURRENTLY builds run) each statement is its
+    own transaction: there the lock limit is set for the session, until
+    lift_session_limits(), and the statement limit not at all: such a build blocks no
+    reader or writer while it runs, and on a big table it may rightly take long.
     """
     limits = time_limits()
 
     def set_limits(conn) -> None:
         # SQLAlchemy is still beginning the transaction, so this goes straight to the
         # driver; psycopg2 opens the transaction with it.
+        in_autocommit_block = conn.connection.dbapi_connection.autocommit
         with conn.connection.cursor() as cursor:
-            for name, value in limits.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, %s)",
+                (limits["lock_timeout"], not in_autocommit_block),
+            )
+            if not in_autocommit_block:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)",
+                    (limits["statement_timeout"],),
+                )
 
     event.listen(connection, "begin", set_limits)
+
+
+def lift_session_limits(connection) -> None:
+    """Undo what an autocommit_block set for the session: the connection may be the app's."""
+    dbapi_connection = connection.connection.dbapi_connection
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("RESET lock_timeout")
+    dbapi_connection.autocommit = autocommit
 
 
 def run_migrations_offline() -> None:
@@ -127,6 +150,9 @@ def run_migrations_on(connection) -> None:
             f"The migration gave up ({database_error_cause(error)}; {limits}) and its "
             "transaction was rolled back. A busy table held it up: retry in a quieter moment."
         ) from None
+    finally:
+        if connection.dialect.name == "postgresql":
+            lift_session_limits(connection)
 
 
 def restore_book_count_triggers(connection) -> None:

@@ -17,7 +17,7 @@ from bookshelf import PROJECT_ROOT, create_app
 from bookshelf.extensions import db
 from bookshelf.models import Author, Book
 from config import TestingConfig
-from tests.serving import Gunicorn, PgBouncer, ThrowawayPostgres
+from tests.serving import Gunicorn, PgBouncer, ThrowawayPostgres, postgres_program
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -162,14 +162,15 @@ def throwaway_postgres():
     Skipped where PostgreSQL's server programs are not installed; a test that stops it
     starts it again before it ends.
     """
-    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
-        pytest.skip("initdb and pg_ctl are not on PATH (PostgreSQL's server is not installed)")
+    if not (postgres_program("initdb") and postgres_program("pg_ctl")):
+        pytest.skip("initdb and pg_ctl are not installed (PostgreSQL's server programs)")
     cluster = ThrowawayPostgres()
-    cluster.init()
-    cluster.start()
-    yield cluster
-    cluster.stop()
-    cluster.remove()
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
 
 
 @pytest.fixture
@@ -200,9 +201,11 @@ def pgbouncer(throwaway_postgres, throwaway_database):
         pytest.skip("pgbouncer is not installed: apt-get install -y pgbouncer")
     database = throwaway_database.rsplit("/", 1)[1]
     bouncer = PgBouncer(throwaway_postgres.port, database)
-    bouncer.start()
-    yield bouncer
-    bouncer.stop()
+    try:
+        bouncer.start()
+        yield bouncer
+    finally:
+        bouncer.stop()
 
 
 @pytest.fixture

@@ -37,6 +37,23 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
     raise TimeoutError(f"nothing listens on port {port} after {seconds} s")
 
 
+def postgres_program(name: str) -> str | None:
+    """A PostgreSQL server program: on PATH, or where Debian keeps it."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    return shutil.which(name) or (str(candidates[0]) if candidates else None)
+
+
+def stop_process(process: subprocess.Popen, log) -> None:
+    """Ask it to stop; if it has not within 15 s, make it."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
 def as_postgres_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
@@ -58,8 +75,9 @@ class ThrowawayPostgres:
         self.data = self.folder / "data"
         self.port = free_port()
 
-    def run(self, *command: str) -> None:
-        subprocess.run(as_postgres_user(list(command)), check=True, capture_output=True)
+    def run(self, program: str, *arguments: str, check: bool = True) -> None:
+        command = [postgres_program(program), *arguments]
+        subprocess.run(as_postgres_user(command), check=check, capture_output=True)
 
     def init(self) -> None:
         self.run(
@@ -78,11 +96,13 @@ class ThrowawayPostgres:
         log = str(self.folder / "postgres.log")
         self.run("pg_ctl", "--pgdata", str(self.data), "--log", log, "-o", options, "-w", "start")
 
-    def stop(self) -> None:
-        self.run("pg_ctl", "--pgdata", str(self.data), "-m", "fast", "-w", "stop")
+    def stop(self, check: bool = True) -> None:
+        self.run("pg_ctl", "--pgdata", str(self.data), "-m", "fast", "-w", "stop", check=check)
 
     def remove(self) -> None:
-        shutil.rmtree(self.folder)
+        """Stop it if it runs, and delete its folder."""
+        self.stop(check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -118,15 +138,14 @@ class PgBouncer:
 
     def start(self) -> None:
         command = as_postgres_user(["pgbouncer", str(self.folder / "pgbouncer.ini")])
-        log = open(self.folder / "pgbouncer.log", "w")  # noqa: SIM115  (closed with the process)
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self.log_file = open(self.folder / "pgbouncer.log", "w")  # noqa: SIM115  (closed in stop)
+        self.process = subprocess.Popen(command, stdout=self.log_file, stderr=subprocess.STDOUT)
         wait_for_port(self.port)
 
     def stop(self) -> None:
         if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        shutil.rmtree(self.folder)
+            stop_process(self.process, self.log_file)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
@@ -163,16 +182,19 @@ class Gunicorn:
             "5",
             "wsgi:app",
         ]
-        log = open(self.log_path, "w")  # noqa: SIM115  (closed with the process)
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115  (closed in stop)
         self.process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.environment,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port)
 
     def stop(self) -> None:
         if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=15)
+            stop_process(self.process, self.log_file)
 
     def log(self) -> str:
         return self.log_path.read_text()

@@ -37,7 +37,8 @@ def reader_latencies(postgres_url):
     thread = threading.Thread(target=read, daemon=True)
     yield latencies, thread.start
     stopping.set()
-    thread.join(timeout=30)
+    if thread.is_alive():
+        thread.join(timeout=30)
 
 
 def test_a_migration_held_up_by_a_lock_gives_up_and_readers_keep_going(
@@ -115,3 +116,30 @@ def test_the_browsing_indexes_rebuild_under_live_traffic(
             text("EXPLAIN SELECT id FROM authors ORDER BY name, id LIMIT 25 OFFSET 7500")
         ).scalars()
         assert "ix_authors_name_id" in "\n".join(plan)
+
+
+def test_an_index_build_held_up_by_a_lock_gives_up_too(make_app, postgres_url):
+    """CONCURRENTLY builds run outside a transaction; the lock limit holds there as well."""
+    app = make_app(postgres_url)
+    app.config["MIGRATION_LOCK_TIMEOUT"] = f"{LOCK_TIMEOUT:g}s"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", ADD_BOOK_COUNT]).exit_code == 0
+    holder = psycopg2.connect(postgres_url)
+    holder.cursor().execute("LOCK TABLE authors IN SHARE MODE")
+    release = threading.Timer(10, holder.rollback)
+    release.start()
+
+    started = time.monotonic()
+    result = runner.invoke(args=["db", "upgrade"])
+    waited = time.monotonic() - started
+    release.cancel()
+    holder.rollback()
+    holder.close()
+
+    assert result.exit_code == 1
+    assert "lock timeout" in result.output
+    assert waited < LOCK_TIMEOUT + MARGIN + 2
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        # The limit was the migration's: the app's own connections are back to none.
+        assert db.session.execute(text("SHOW lock_timeout")).scalar() == "0"
