@@ -333,6 +333,8 @@ def report(
         "",
         "![p50 per page](results.png)",
         "",
+        "What the profiles show, and why targets are missed: [FINDINGS.md](FINDINGS.md).",
+        "",
         "## Bookshelf against the ceiling, at 1,000,000 books",
         "",
         "The ceiling (`bench/ceiling.py`) is a bare Flask app with psycopg2 that sends the same",

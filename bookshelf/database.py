@@ -49,6 +49,14 @@ def migration_engine() -> Engine:
     return create_engine(direct_url, poolclass=NullPool, **engine_options(direct_url))
 
 
+def migration_url() -> str:
+    """The URL of migration_engine(), for `flask db upgrade --sql`, which connects to nothing."""
+    return (
+        current_app.config["MIGRATION_DATABASE_URI"]
+        or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+
+
 def database_error_cause(error: SQLAlchemyError) -> str:
     """The first line of what the database (or its driver) said, for a one-line message."""
     message = str(getattr(error, "orig", None) or error).strip()

@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bookshelf.database import database_error_cause, migration_engine
+from bookshelf.database import database_error_cause, migration_engine, migration_url
 
 config = context.config
 if config.config_file_name is not None:
@@ -30,13 +30,6 @@ GAVE_UP_WAITING = {"55P03", "57014"}
 
 migrate = current_app.extensions["migrate"]
 target_metadata = migrate.db.metadata
-
-
-def migration_url() -> str:
-    return (
-        current_app.config["MIGRATION_DATABASE_URI"]
-        or current_app.config["SQLALCHEMY_DATABASE_URI"]
-    )
 
 
 def skip_empty_autogenerate(context, revision, directives) -> None:
