@@ -3,6 +3,7 @@ and the browsing indexes can be dropped and rebuilt under traffic."""
 
 import threading
 import time
+from contextlib import contextmanager
 
 import psycopg2
 import pytest
@@ -41,31 +42,50 @@ def reader_latencies(postgres_url):
         thread.join(timeout=30)
 
 
-def test_a_migration_held_up_by_a_lock_gives_up_and_readers_keep_going(
-    make_app, postgres_url, reader_latencies
-):
+@pytest.fixture
+def impatient_runner(make_app, postgres_url):
+    """`flask ...` on the test database, with migrations waiting LOCK_TIMEOUT for a lock."""
     app = make_app(postgres_url)
     app.config["MIGRATION_LOCK_TIMEOUT"] = f"{LOCK_TIMEOUT:g}s"
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", ADD_COUNTRY]).exit_code == 0
+    return app.test_cli_runner()
 
-    # A long transaction that has read authors holds a lock the ALTER must wait for.
+
+@contextmanager
+def lock_held_by_a_long_transaction(postgres_url: str, statement: str):
+    """Another session runs `statement` in a transaction and keeps its locks until the
+    block ends (or 10 s pass: a migration that waited for ever would end the test then,
+    rather than hang it)."""
     holder = psycopg2.connect(postgres_url)
-    holder.cursor().execute("SELECT count(*) FROM authors")
-    # Were the migration to wait for ever, the test ends it after 10 s rather than hang.
+    holder.cursor().execute(statement)
     release = threading.Timer(10, holder.rollback)
     release.start()
-    latencies, start_reading = reader_latencies
-    start_reading()
-    time.sleep(0.3)
+    try:
+        yield
+    finally:
+        release.cancel()
+        holder.rollback()
+        holder.close()
 
+
+def timed_upgrade(runner):
     started = time.monotonic()
     result = runner.invoke(args=["db", "upgrade"])
-    waited = time.monotonic() - started
-    time.sleep(0.3)
-    release.cancel()
-    holder.rollback()
-    holder.close()
+    return result, time.monotonic() - started
+
+
+def test_a_migration_held_up_by_a_lock_gives_up_and_readers_keep_going(
+    impatient_runner, postgres_url, reader_latencies
+):
+    runner = impatient_runner
+    assert runner.invoke(args=["db", "upgrade", ADD_COUNTRY]).exit_code == 0
+
+    # A transaction that has read authors holds a lock the ALTER must wait for.
+    with lock_held_by_a_long_transaction(postgres_url, "SELECT count(*) FROM authors"):
+        latencies, start_reading = reader_latencies
+        start_reading()
+        time.sleep(0.3)
+        result, waited = timed_upgrade(runner)
+        time.sleep(0.3)
 
     assert result.exit_code == 1
     [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
@@ -118,28 +138,18 @@ def test_the_browsing_indexes_rebuild_under_live_traffic(
         assert "ix_authors_name_id" in "\n".join(plan)
 
 
-def test_an_index_build_held_up_by_a_lock_gives_up_too(make_app, postgres_url):
+def test_an_index_build_held_up_by_a_lock_gives_up_too(impatient_runner, postgres_url):
     """CONCURRENTLY builds run outside a transaction; the lock limit holds there as well."""
-    app = make_app(postgres_url)
-    app.config["MIGRATION_LOCK_TIMEOUT"] = f"{LOCK_TIMEOUT:g}s"
-    runner = app.test_cli_runner()
+    runner = impatient_runner
     assert runner.invoke(args=["db", "upgrade", ADD_BOOK_COUNT]).exit_code == 0
-    holder = psycopg2.connect(postgres_url)
-    holder.cursor().execute("LOCK TABLE authors IN SHARE MODE")
-    release = threading.Timer(10, holder.rollback)
-    release.start()
 
-    started = time.monotonic()
-    result = runner.invoke(args=["db", "upgrade"])
-    waited = time.monotonic() - started
-    release.cancel()
-    holder.rollback()
-    holder.close()
+    with lock_held_by_a_long_transaction(postgres_url, "LOCK TABLE authors IN SHARE MODE"):
+        result, waited = timed_upgrade(runner)
 
     assert result.exit_code == 1
     assert "lock timeout" in result.output
     assert waited < LOCK_TIMEOUT + MARGIN + 2
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
-    with app.app_context():
-        # The limit was the migration's: the app's own connections are back to none.
+    with runner.app.app_context():
+        # The limit was the migration's: the app's pooled connection is back to none.
         assert db.session.execute(text("SHOW lock_timeout")).scalar() == "0"
