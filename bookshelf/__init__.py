@@ -31,12 +31,11 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy import event
 
     from bookshelf import models  # noqa: F401  (the tables must be known to Migrate)
-    from bookshelf.database import end_session, fold_case_like_postgresql
+    from bookshelf.database import end_request, fold_case_like_postgresql
     from bookshelf.extensions import db, migrate
 
     db.init_app(app)
-    # Runs before Flask-SQLAlchemy's own teardown (teardowns run last-registered first).
-    app.teardown_appcontext(end_session)
+    app.teardown_appcontext(end_request)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -1,10 +1,11 @@
-"""The database behind the app: the engine migrations use, and whether its schema is current."""
+"""The database behind the app: the connection a request reads through, the engine
+migrations use, and whether the schema is current."""
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -12,20 +13,36 @@ from bookshelf.extensions import db
 from config import engine_options
 
 
-def end_session(error: BaseException | None = None) -> None:
-    """End the request's session, also when the database went away since its last query.
+def read_connection() -> Connection:
+    """The connection a request's reads share: taken from the pool on first use, given
+    back by end_request.
 
-    Flask-SQLAlchemy ends it too, but its rollback would then fail after the response was
-    made, and the client would get a 500 and the log a traceback. Here the failure is one
-    log line, and the session is dropped with its dead connection.
+    Requests only read, so they use a Core connection rather than the ORM session, which
+    would add its own bookkeeping to every statement and every request.
     """
+    if "read_connection" not in g:
+        g.read_connection = db.engine.connect()
+    return g.read_connection
+
+
+def end_request(error: BaseException | None = None) -> None:
+    """Give the request's connection back, also when the database went away since its
+    last query.
+
+    Closing rolls the connection's transaction back, which then fails after the response
+    was made: left alone, the client would get a 500 and the log a traceback. Here the
+    failure is one log line, and the dead connection is dropped from the pool.
+    """
+    connection = g.pop("read_connection", None)
+    if connection is None:
+        return
     try:
-        db.session.remove()
+        connection.close()
     except DBAPIError as failure:
         current_app.logger.error(
             "database unavailable while ending a request: %s", database_error_cause(failure)
         )
-        db.session.remove()
+        connection.close()
 
 
 def fold_case_like_postgresql(dbapi_connection, connection_record) -> None:

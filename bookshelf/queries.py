@@ -2,34 +2,99 @@
 
 Counting, filtering, sorting and paging all happen in the database, each through an
 index (see models.py), so a page costs the same few statements however big the shelf.
-Reads return rows (named tuples with the columns a page shows), not ORM objects: pages
-only read, and a row costs a fraction of what an object with an identity map does.
+
+These are the app's hottest lines, so they read through SQLAlchemy Core rather than the
+ORM: the statements are built once, with their values as bind parameters, and return
+rows (named tuples with the columns a page shows). Building a statement, computing its
+cache key and loading ORM objects each cost more than the database takes to answer a
+page (see bench/FINDINGS.md); a prebuilt Core statement costs only its execution.
 """
+
+from functools import cache
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
-from bookshelf.extensions import db
+from bookshelf.database import read_connection
 from bookshelf.list_options import AuthorListOptions, Paging
 from bookshelf.models import Author, Book
 
-LONGEST_TEXT = max(Author.name.type.length, Book.title.type.length)
+authors = Author.__table__
+books = Book.__table__
+
+LONGEST_TEXT = max(authors.c.name.type.length, books.c.title.type.length)
 AUTHOR_FIELDS = (
-    Author.id,
-    Author.name,
-    Author.bio,
-    Author.country,
-    Author.created_at,
-    Author.book_count,
+    authors.c.id,
+    authors.c.name,
+    authors.c.bio,
+    authors.c.country,
+    authors.c.created_at,
+    authors.c.book_count,
 )
-BOOK_FIELDS = (Book.id, Book.title, Book.author_id, Book.created_at)
-BOOK_ORDER = (Book.title, Book.id)
+BOOK_FIELDS = (books.c.id, books.c.title, books.c.author_id, books.c.created_at)
 AUTHOR_ORDERS = {
-    "name": (Author.name, Author.id),
-    "books": (Author.book_count.desc(), Author.name, Author.id),
-    "newest": (Author.created_at.desc(), Author.id.desc()),
+    "name": (authors.c.name, authors.c.id),
+    "books": (authors.c.book_count.desc(), authors.c.name, authors.c.id),
+    "newest": (authors.c.created_at.desc(), authors.c.id.desc()),
 }
+
+
+class PageStatements:
+    """The two statements behind one page of a list: its rows, read ids first (a deferred
+    join), and the count of every row the list holds.
+
+    Ids first, the OFFSET walks a narrow index (every list order has one that ends in id,
+    see models.py) instead of sorting whole rows, so a deep page costs about what the
+    first does. `columns` start with the id; `conditions` and the page's bounds are bind
+    parameters, given when the statements run.
+    """
+
+    def __init__(self, columns: tuple, conditions: list, order: tuple) -> None:
+        row_id = columns[0]
+        ids = select(row_id).where(*conditions)
+        page_ids = (
+            ids.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+        )
+        self.rows: Select = (
+            select(*columns).join(page_ids, row_id == page_ids.c.id).order_by(*order)
+        )
+        self.count: Select = select(func.count()).select_from(ids.subquery())
+
+
+COUNTRY_COUNTS = (
+    select(authors.c.country, func.count().label("authors"))
+    .where(authors.c.country.is_not(None), authors.c.country != "")
+    .group_by(authors.c.country)
+    .order_by(authors.c.country)
+)
+AUTHOR_BY_ID = select(*AUTHOR_FIELDS).where(authors.c.id == bindparam("author_id"))
+AUTHORS_BY_ID = PageStatements(AUTHOR_FIELDS, [], (authors.c.id,))
+BOOKS_OF_AUTHOR = PageStatements(
+    BOOK_FIELDS, [books.c.author_id == bindparam("author_id")], (books.c.title, books.c.id)
+)
+
+
+@cache
+def author_list_statements(sort: str, search: bool, by_country: bool) -> PageStatements:
+    """The statements for the author list in one `sort` order, with or without a search
+    (bind parameter `pattern`) and a country (`country`). Twelve shapes in all, each built
+    on first use."""
+    conditions = []
+    if search:
+        pattern = bindparam("pattern")
+        title_matches = select(books.c.author_id).where(books.c.title.ilike(pattern, escape="\\"))
+        conditions.append(
+            or_(authors.c.name.ilike(pattern, escape="\\"), authors.c.id.in_(title_matches))
+        )
+    if by_country:
+        conditions.append(authors.c.country == bindparam("country"))
+    return PageStatements(AUTHOR_FIELDS, conditions, AUTHOR_ORDERS[sort])
+
+
+def read(statement: Select, values: dict | None = None):
+    """The result of `statement`, run on the request's connection."""
+    return read_connection().execute(statement, values)
 
 
 def contains_pattern(text: str) -> str:
@@ -43,41 +108,26 @@ def authors_page(options: AuthorListOptions) -> Pagination:
 
     A search matches an author's name or the title of any of their books, ignoring case.
     """
-    conditions = []
-    if len(options.q) > LONGEST_TEXT:
-        # Nothing stored is that long, so nothing contains it (and SQLite refuses LIKE
-        # patterns of some 50,000 characters).
-        conditions.append(false())
-    elif options.q:
-        pattern = contains_pattern(options.q)
-        title_matches = select(Book.author_id).where(Book.title.ilike(pattern, escape="\\"))
-        conditions.append(
-            or_(Author.name.ilike(pattern, escape="\\"), Author.id.in_(title_matches))
-        )
-    if options.country:
-        conditions.append(Author.country == options.country)
-    return paginate(AUTHOR_FIELDS, conditions, AUTHOR_ORDERS[options.sort], options)
+    statements = author_list_statements(options.sort, bool(options.q), bool(options.country))
+    values = {"pattern": contains_pattern(options.q), "country": options.country}
+    # Nothing stored is longer than LONGEST_TEXT, so nothing contains such a search: the
+    # page is empty without asking (SQLite refuses LIKE patterns of some 50,000 characters).
+    total = 0 if len(options.q) > LONGEST_TEXT else None
+    return paginate(statements, values, options, total)
 
 
 def country_counts() -> list:
     """Every recorded country with its number of authors, A to Z."""
-    authors = func.count().label("authors")
-    statement = (
-        select(Author.country, authors)
-        .where(Author.country.is_not(None), Author.country != "")
-        .group_by(Author.country)
-        .order_by(Author.country)
-    )
-    return db.session.execute(statement).all()
+    return read(COUNTRY_COUNTS).all()
 
 
 def authors_by_id_page(paging: Paging) -> Pagination:
     """One page of every author, oldest id first."""
-    return paginate(AUTHOR_FIELDS, [], (Author.id,), paging)
+    return paginate(AUTHORS_BY_ID, {}, paging)
 
 
 def author_or_404(author_id: int):
-    author = db.session.execute(select(*AUTHOR_FIELDS).where(Author.id == author_id)).first()
+    author = read(AUTHOR_BY_ID, {"author_id": author_id}).first()
     if author is None:
         abort(404, description="There is no author with that id.")
     return author
@@ -86,45 +136,38 @@ def author_or_404(author_id: int):
 def books_page(author, paging: Paging) -> Pagination:
     """One page of the author's books, by title. Their number is the author's book_count,
     which triggers keep, so it costs no count."""
-    conditions = [Book.author_id == author.id]
-    return paginate(BOOK_FIELDS, conditions, BOOK_ORDER, paging, total=author.book_count)
+    return paginate(BOOKS_OF_AUTHOR, {"author_id": author.id}, paging, total=author.book_count)
 
 
-class IdsFirstPagination(Pagination):
-    """Flask-SQLAlchemy's Pagination, reading a page's ids before its rows.
+class StatementPagination(Pagination):
+    """Flask-SQLAlchemy's Pagination over PageStatements and their values.
 
-    The OFFSET then walks a narrow index (every list order has one that ends in id, see
-    models.py) instead of sorting whole rows, so a deep page costs about what the first
-    does. Takes `columns` (the first is the id), `conditions`, `order`, and the `total`
-    when it is known already; its statements are the page and, without a total, the count.
+    The count is skipped when the `total` is known already, and the rows too when that
+    total is 0.
     """
 
-    def _ids(self):
-        row_id = self._query_args["columns"][0]
-        return select(row_id).where(*self._query_args["conditions"])
-
     def _query_items(self) -> list:
-        columns, order = self._query_args["columns"], self._query_args["order"]
-        page_ids = self._ids().order_by(*order).limit(self.per_page).offset(self._query_offset)
-        page_ids = page_ids.subquery()
-        rows = select(*columns).join(page_ids, columns[0] == page_ids.c.id).order_by(*order)
-        return db.session.execute(rows).all()
+        if self._query_args["total"] == 0:
+            return []
+        bounds = {"limit": self.per_page, "offset": self._query_offset}
+        statement = self._query_args["statements"].rows
+        return read(statement, self._query_args["values"] | bounds).all()
 
     def _query_count(self) -> int:
         if self._query_args["total"] is not None:
             return self._query_args["total"]
-        return db.session.scalar(select(func.count()).select_from(self._ids().subquery()))
+        statement = self._query_args["statements"].count
+        return read(statement, self._query_args["values"]).scalar_one()
 
 
-def paginate(columns, conditions: list, order, paging: Paging, total: int | None = None):
+def paginate(statements: PageStatements, values: dict, paging: Paging, total: int | None = None):
     # error_out=False: a page past the end is an empty page, not a 404.
-    return IdsFirstPagination(
+    return StatementPagination(
         page=paging.page,
         per_page=paging.per_page,
         max_per_page=paging.per_page,
         error_out=False,
-        columns=columns,
-        conditions=conditions,
-        order=order,
+        statements=statements,
+        values=values,
         total=total,
     )

@@ -3,7 +3,7 @@
 import psycopg2
 from sqlalchemy import text
 
-from bookshelf.extensions import db
+from bookshelf.database import read_connection
 
 
 def test_healthy_when_the_database_answers(client):
@@ -42,7 +42,7 @@ def test_a_connection_lost_after_the_last_query_is_not_a_500(make_app, postgres_
 
     @app.get("/query-then-lose-the-connection")
     def query_then_lose_the_connection():
-        backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        backend = read_connection().execute(text("SELECT pg_backend_pid()")).scalar()
         killer = psycopg2.connect(postgres_url)
         killer.autocommit = True
         killer.cursor().execute("SELECT pg_terminate_backend(%s)", (backend,))
