@@ -38,9 +38,10 @@ def engine_options(url: str) -> dict:
     """SQLAlchemy engine settings for `url`, suited to a server that drops idle connections.
 
     Neon suspends idle computes and PgBouncer closes idle links, so a pooled connection
-    may be dead when it is taken: pre-ping replaces it, recycle retires it before then.
+    may be dead when it is taken: recycling retires it after five minutes, and the app
+    pings one that has been idle before using it (bookshelf.database).
     """
-    options = {"pool_pre_ping": True, "pool_recycle": 300}
+    options = {"pool_recycle": 300}
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         options["connect_args"] = {

@@ -2,10 +2,11 @@
 extensions) that sends the same SQL as Bookshelf and renders the same templates.
 
 It is as fast as these pages can be with Flask and Jinja on this database, so ours/
-ceiling says what the ORM, Flask-SQLAlchemy and the app's own code cost. It imports
-nothing of Bookshelf's but the query-string reading and the templates; the few lines
-that turn rows into JSON are its own, so that none of the ORM comes with them. Serve it with
-`gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
+ceiling says what SQLAlchemy, Flask-SQLAlchemy and the app's own structure cost. Its
+answers are Bookshelf's, byte for byte, headers included (bench/run.py checks): it
+imports the query-string reading, the security headers and the templates; the few lines
+that turn rows into JSON are its own, so that none of SQLAlchemy comes with them. Serve it
+with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
 """
 
 import math
@@ -19,6 +20,7 @@ from flask import Blueprint, Flask, abort, jsonify, render_template, request, ur
 
 from bookshelf import PROJECT_ROOT
 from bookshelf.list_options import AuthorListOptions, Paging
+from bookshelf.security import add_security_headers
 
 AUTHOR_COLUMNS = (
     "authors.id, authors.name, authors.bio, authors.country, authors.created_at, authors.book_count"
@@ -164,13 +166,14 @@ def books_page(author, paging: Paging) -> Page:
 def author_page(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
-    books = books_page(author, paging)
+    list_options = AuthorListOptions.from_query_string(request.args.get("back", ""))
+    back = urlencode(list_options.link_args())
     return render_template(
         "author.html",
         author=author,
-        books=books,
-        books_args={"author_id": author_id} | paging.link_args(page=1),
-        back_url=url_for("pages.authors_page"),
+        books=books_page(author, paging),
+        books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
+        back_url=url_for("pages.authors_page", **list_options.link_args()),
     )
 
 
@@ -233,4 +236,5 @@ app = Flask(
 )
 app.register_blueprint(pages)
 app.register_blueprint(api)
+app.after_request(add_security_headers)
 app.teardown_request(end_transaction)

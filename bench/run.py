@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -232,6 +233,19 @@ def pages(url: str) -> dict[str, str]:
     }
 
 
+def check_same_answers(ours: Server, ceiling: Server, paths: dict[str, str]) -> None:
+    """The ceiling must answer every measured page exactly as Bookshelf does, or the
+    comparison would be of different work."""
+    for path in paths.values():
+        answers = []
+        for server in (ours, ceiling):
+            with urllib.request.urlopen(server.url(path)) as response:
+                headers = {k: v for k, v in response.headers.items() if k not in ("Date", "Server")}
+                answers.append((response.status, headers, response.read()))
+        if answers[0] != answers[1]:
+            raise RuntimeError(f"the ceiling's answer to {path} differs from Bookshelf's")
+
+
 def measure(servers: list[Server], paths: dict[str, str], rounds: int, seconds: int) -> dict:
     """{page: {server: Measurement}}: each round drives every server once, in turn."""
     results = {}
@@ -413,6 +427,7 @@ def main() -> None:
     ]
     try:
         time.sleep(3)
+        check_same_answers(servers[0], servers[1], pages(urls["large"]))
         print("Measuring ...")
         results = measure(servers, pages(urls["large"]), arguments.rounds, arguments.seconds)
     finally:

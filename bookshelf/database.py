@@ -1,16 +1,48 @@
 """The database behind the app: the connection a request reads through, the engine
 migrations use, and whether the schema is current."""
 
+import time
+
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app, g
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from bookshelf.extensions import db
 from config import engine_options
+
+# A pooled connection given back less than this long ago is taken as it is; one idle for
+# longer is pinged first. Long enough that a busy worker never pings, short enough that
+# a database restarted, failed over or suspended (Neon suspends idle computes) meanwhile
+# is found out by the ping, not by a request.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_connections_after_idling(engine: Engine) -> None:
+    """Have `engine`'s pool ping a connection that has been idle before handing it out,
+    and replace it when the ping fails.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout: a round trip that, on a busy
+    worker, checks a connection used a few milliseconds before (see bench/FINDINGS.md).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def note_when_idle(dbapi_connection, connection_record) -> None:
+        connection_record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        idle_since = connection_record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as failure:
+            # The pool drops this connection and hands out a new one.
+            raise DisconnectionError("a pooled connection did not answer its ping") from failure
 
 
 def read_connection() -> Connection:

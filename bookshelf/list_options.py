@@ -7,6 +7,7 @@ only what differs from the defaults, for links that keep the reader's choices.
 
 from dataclasses import dataclass, fields, replace
 from typing import Self
+from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 
@@ -71,6 +72,12 @@ class AuthorListOptions(Paging):
             country=clean_text(args.get("country")),
             sort=sort if sort in SORT_ORDERS else "name",
         )
+
+    @classmethod
+    def from_query_string(cls, query: str) -> Self:
+        """The options a query string names, such as the `back` an author's page gets, so
+        that a forged one can only ever lead back to a valid list."""
+        return cls.from_args(MultiDict(parse_qsl(query)))
 
 
 def read_paging(args: MultiDict) -> dict:

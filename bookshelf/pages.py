@@ -1,9 +1,8 @@
 """The HTML pages readers browse."""
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from bookshelf import queries
 from bookshelf.list_options import AuthorListOptions, Paging
@@ -34,7 +33,7 @@ def author_page(author_id: int):
     author = queries.author_or_404(author_id)
     paging = Paging.from_args(request.args)
     # `back` is re-read as list options, so only a valid author-list link comes out of it.
-    list_options = AuthorListOptions.from_args(MultiDict(parse_qsl(request.args.get("back", ""))))
+    list_options = AuthorListOptions.from_query_string(request.args.get("back", ""))
     back = urlencode(list_options.link_args())
     return render_template(
         "author.html",

@@ -19,7 +19,9 @@ from bookshelf.database import database_error_cause, migration_engine, migration
 
 config = context.config
 if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
+    # Leaves the app's own loggers on: migrating from a running app (or a test) must not
+    # silence the log lines it writes afterwards.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # add-book-count-to-author: its SQLITE_TRIGGERS keep authors.book_count on SQLite.

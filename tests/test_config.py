@@ -50,9 +50,8 @@ def test_a_malformed_url_is_an_error_naming_the_setting(setting):
         Config({setting: "neon, please"})
 
 
-def test_postgresql_engines_pre_ping_recycle_and_time_out():
+def test_postgresql_engines_recycle_and_time_out():
     options = engine_options(normalise_database_url(NEON_POOLED))
-    assert options["pool_pre_ping"] is True
     assert 0 < options["pool_recycle"] <= 300
     assert options["connect_args"] == {
         "connect_timeout": 10,
