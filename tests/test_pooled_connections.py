@@ -31,7 +31,7 @@ def drop_the_pooled_connection(url: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'bookshelf'"
+            "WHERE application_name = 'bookshelf' AND datname = current_database()"
         )
         assert cursor.rowcount == 1
     connection.close()
