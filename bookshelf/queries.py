@@ -106,7 +106,7 @@ def read_rows(statement: Select, values: dict | None = None) -> list:
     """
     result = read(statement, values)
     make_row = row_type(tuple(result.keys()))._make
-    return [make_row(row) for row in result]
+    return [make_row(row) for row in result.all()]
 
 
 @cache

@@ -92,3 +92,16 @@ def test_without_secret_key_the_app_uses_the_one_kept_in_instance(tmp_path):
 def test_secret_key_from_the_environment_wins(tmp_path):
     environ = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shelf.sqlite'}", "SECRET_KEY": "k" * 40}
     assert create_app(Config(environ)).config["SECRET_KEY"] == "k" * 40
+
+
+def test_a_session_cookie_the_app_set_comes_back_as_the_session(app):
+    with app.test_request_context("/"):
+        session["reader"] = "somebody"
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+    cookie = response.headers["Set-Cookie"].split(";")[0]
+
+    with app.test_request_context("/", headers={"Cookie": cookie}):
+        assert session["reader"] == "somebody"
+    with app.test_request_context("/"):
+        assert "reader" not in session
