@@ -48,7 +48,7 @@ lint-migrations: $(VENV)/.installed-dev
 
 # Builds 10,000-author shelves with 10,000 and 1,000,000 books on the PostgreSQL that
 # BENCH_DATABASE_URL names, measures every page against a bare-Flask ceiling, and writes
-# bench/RESULTS.md and bench/results.png. About 15 minutes.
+# bench/RESULTS.md and bench/results.png. About 20 minutes.
 bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run

@@ -3,10 +3,10 @@ extensions) that sends the same SQL as Bookshelf and renders the same templates.
 
 It is as fast as these pages can be with Flask and Jinja on this database, so ours/
 ceiling says what SQLAlchemy, Flask-SQLAlchemy and the app's own structure cost. Its
-answers are Bookshelf's, byte for byte, headers included (bench/run.py checks): it
-imports the query-string reading, the security headers and the templates; the few lines
-that turn rows into JSON are its own, so that none of SQLAlchemy comes with them. Serve it
-with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
+answers are Bookshelf's, byte for byte, headers included (bench/run.py checks): it imports
+the query-string reading, the id converter, the security headers and the templates; the
+few lines that turn rows into JSON are its own, so that none of SQLAlchemy comes with them.
+Serve it with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
 """
 
 import math
@@ -19,6 +19,7 @@ import psycopg2.extras
 from flask import Blueprint, Flask, abort, jsonify, render_template, request, url_for
 
 from bookshelf import PROJECT_ROOT
+from bookshelf.converters import RowIdConverter
 from bookshelf.list_options import AuthorListOptions, Paging
 from bookshelf.security import add_security_headers
 
@@ -162,7 +163,7 @@ def books_page(author, paging: Paging) -> Page:
     )
 
 
-@pages.get("/authors/<int:author_id>")
+@pages.get("/authors/<row_id:author_id>")
 def author_page(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
@@ -223,7 +224,7 @@ def authors():
     return paged_json(page, author_json, "api.authors")
 
 
-@api.get("/books/<int:author_id>")
+@api.get("/books/<row_id:author_id>")
 def books(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
@@ -234,6 +235,7 @@ def books(author_id: int):
 app = Flask(
     __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
 )
+app.url_map.converters["row_id"] = RowIdConverter
 app.register_blueprint(pages)
 app.register_blueprint(api)
 app.after_request(add_security_headers)

@@ -52,9 +52,10 @@ def read_connection() -> Connection:
     Requests only read, so they use a Core connection rather than the ORM session, which
     would add its own bookkeeping to every statement and every request.
     """
-    if "read_connection" not in g:
-        g.read_connection = db.engine.connect()
-    return g.read_connection
+    connection = g.get("read_connection")
+    if connection is None:
+        connection = g.read_connection = db.engine.connect()
+    return connection
 
 
 def end_request(error: BaseException | None = None) -> None:

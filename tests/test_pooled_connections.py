@@ -37,6 +37,17 @@ def drop_the_pooled_connection(url: str) -> None:
     connection.close()
 
 
+@pytest.fixture
+def dropped(pings, postgres_url):
+    """A client whose app has served a request, after which the server dropped the
+    connection the app's pool holds."""
+    app, sent = pings
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    drop_the_pooled_connection(postgres_url)
+    return client, sent
+
+
 def test_a_busy_worker_sends_no_pings(pings):
     app, sent = pings
     client = app.test_client()
@@ -47,32 +58,20 @@ def test_a_busy_worker_sends_no_pings(pings):
     assert sent == []
 
 
-def test_a_connection_the_server_dropped_while_idle_is_replaced(pings, monkeypatch, postgres_url):
-    app, sent = pings
-    client = app.test_client()
-    assert client.get("/healthz").status_code == 200
-    drop_the_pooled_connection(postgres_url)
-
+def test_a_connection_the_server_dropped_while_idle_is_replaced(dropped, monkeypatch):
+    client, sent = dropped
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0)
-    response = client.get("/healthz")
 
-    assert response.status_code == 200
+    assert client.get("/healthz").status_code == 200
     assert len(sent) == 1
 
 
-def test_without_the_ping_the_dropped_connection_would_fail_a_request(
-    pings, monkeypatch, postgres_url
-):
+def test_without_the_ping_the_dropped_connection_would_fail_a_request(dropped, monkeypatch):
     """What the ping saves a request from: a connection used a moment ago is trusted, so
     one the server dropped within that moment fails the request that takes it."""
-    app, sent = pings
-    client = app.test_client()
-    assert client.get("/healthz").status_code == 200
-    drop_the_pooled_connection(postgres_url)
-
+    client, sent = dropped
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600)
-    failed = client.get("/healthz")
 
-    assert failed.status_code == 503
+    assert client.get("/healthz").status_code == 503
     assert sent == []
     assert client.get("/healthz").status_code == 200
