@@ -451,7 +451,8 @@ def main() -> None:
     ]
     try:
         time.sleep(3)
-        check_same_answers(servers[0], servers[1], pages(urls["large"]))
+        by_name = {running.name: running for running in servers}
+        check_same_answers(by_name["bookshelf"], by_name["ceiling"], pages(urls["large"]))
         print("Measuring ...")
         results, ratios = measure(
             servers, pages(urls["large"]), arguments.rounds, arguments.seconds

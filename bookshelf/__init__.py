@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from bookshelf.extensions import db, migrate
 
     db.init_app(app)
+    app.teardown_request(end_request)
     app.teardown_appcontext(end_request)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     with app.app_context():

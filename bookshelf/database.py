@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from bookshelf.extensions import db
@@ -22,8 +22,9 @@ PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def ping_connections_after_idling(engine: Engine) -> None:
-    """Have `engine`'s pool ping a connection that has been idle before handing it out,
-    and replace it when the ping fails.
+    """Have `engine`'s pool ping a connection that has been idle before handing it out.
+    When the ping finds the server gone, the pool drops every connection it holds
+    (all of them lead to the same server) and hands out a new one.
 
     SQLAlchemy's pool_pre_ping pings on every checkout: a round trip that, on a busy
     worker, checks a connection used a few milliseconds before (see bench/FINDINGS.md).
@@ -41,8 +42,9 @@ def ping_connections_after_idling(engine: Engine) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as failure:
-            # The pool drops this connection and hands out a new one.
-            raise DisconnectionError("a pooled connection did not answer its ping") from failure
+            if not engine.dialect.is_disconnect(failure, dbapi_connection, None):
+                raise
+            raise InvalidatePoolError("a pooled connection did not answer its ping") from failure
 
 
 def read_connection() -> Connection:
@@ -64,7 +66,8 @@ def end_request(error: BaseException | None = None) -> None:
 
     Closing rolls the connection's transaction back, which then fails after the response
     was made: left alone, the client would get a 500 and the log a traceback. Here the
-    failure is one log line, and the dead connection is dropped from the pool.
+    failure is one log line; SQLAlchemy has already dropped the dead connection. Runs at
+    the end of each request, and of each app context (a CLI command, say).
     """
     connection = g.pop("read_connection", None)
     if connection is None:
@@ -72,10 +75,11 @@ def end_request(error: BaseException | None = None) -> None:
     try:
         connection.close()
     except DBAPIError as failure:
+        if not failure.connection_invalidated:
+            raise
         current_app.logger.error(
             "database unavailable while ending a request: %s", database_error_cause(failure)
         )
-        connection.close()
 
 
 def fold_case_like_postgresql(dbapi_connection, connection_record) -> None:

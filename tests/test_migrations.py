@@ -1,5 +1,6 @@
 """The schema's history: pytest-alembic's standard checks, the country revision, the direct URL."""
 
+import flask_migrate
 import pytest
 from alembic.script import ScriptDirectory
 from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
@@ -106,3 +107,13 @@ def test_book_count_migration_counts_the_books_already_there(alembic_runner):
     with db.engine.connect() as connection:
         counts = connection.exec_driver_sql("SELECT name, book_count FROM authors").all()
     assert sorted(counts) == [("Many", 3), ("None", 0)]
+
+
+def test_migrating_in_process_leaves_the_apps_log_on(empty_app):
+    """Alembic configures logging from alembic.ini; the app's logger, which exists
+    already, must stay on (it was switched off, and the app's error lines vanished)."""
+    logger = empty_app.logger
+    with empty_app.app_context():
+        flask_migrate.upgrade()
+
+    assert not logger.disabled
