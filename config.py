@@ -11,6 +11,9 @@ from sqlalchemy.exc import ArgumentError
 INSTANCE_FOLDER = Path(__file__).resolve().parent / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_FOLDER / 'bookshelf.sqlite'}"
 
+# The Flask-SQLAlchemy bind that pages read through (bookshelf.database.read_connection).
+READS_BIND = "reads"
+
 # Defaults for PostgreSQL connections; a value given in the URL's query wins.
 POSTGRESQL_CONNECT_ARGS = {"connect_timeout": 10, "application_name": "bookshelf"}
 
@@ -38,8 +41,8 @@ def engine_options(url: str) -> dict:
     """SQLAlchemy engine settings for `url`, suited to a server that drops idle connections.
 
     Neon suspends idle computes and PgBouncer closes idle links, so a pooled connection
-    may be dead when it is taken: recycling retires it after five minutes, and the app
-    pings one that has been idle before using it (bookshelf.database).
+    may be dead when it is taken: recycling retires it after five minutes, and a read
+    that finds its connection dead runs again on a new one (bookshelf.database.read).
     """
     options = {"pool_recycle": 300}
     parsed = make_url(url)
@@ -72,6 +75,15 @@ class Config:
         database_url = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url, "DATABASE_URL")
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        # Pages read through an engine of their own, whose connections stay in autocommit
+        # (bookshelf.database.read_connection says why); the ORM's engine keeps transactions.
+        self.SQLALCHEMY_BINDS = {
+            READS_BIND: {
+                "url": self.SQLALCHEMY_DATABASE_URI,
+                **self.SQLALCHEMY_ENGINE_OPTIONS,
+                "isolation_level": "AUTOCOMMIT",
+            }
+        }
         # How long a migration transaction on PostgreSQL may wait for a lock, and may run
         # any one statement, before it gives up (PostgreSQL durations: 500ms, 5s, 1min).
         self.MIGRATION_LOCK_TIMEOUT = environ.get("MIGRATION_LOCK_TIMEOUT", "5s")

@@ -40,18 +40,14 @@ _connection = None
 
 
 def cursor():
-    """A cursor on this worker's one connection. Like Bookshelf, each request's statements
-    share a transaction, ended when the request is; unlike it, there is no pool and no
-    check that the connection is alive."""
+    """A cursor on this worker's one connection. Like Bookshelf's reads, each statement
+    is its own transaction (autocommit); unlike them, there is no pool, and a dropped
+    connection is not replaced."""
     global _connection
     if _connection is None:
         _connection = psycopg2.connect(os.environ["DATABASE_URL"])
+        _connection.autocommit = True
     return _connection.cursor(cursor_factory=psycopg2.extras.NamedTupleCursor)
-
-
-def end_transaction(error=None) -> None:
-    if _connection is not None:
-        _connection.rollback()
 
 
 class Page:
@@ -239,4 +235,3 @@ app.url_map.converters["row_id"] = RowIdConverter
 app.register_blueprint(pages)
 app.register_blueprint(api)
 app.after_request(add_security_headers)
-app.teardown_request(end_transaction)

@@ -31,11 +31,7 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy import event
 
     from bookshelf import models  # noqa: F401  (the tables must be known to Migrate)
-    from bookshelf.database import (
-        end_request,
-        fold_case_like_postgresql,
-        ping_connections_after_idling,
-    )
+    from bookshelf.database import end_request, fold_case_like_postgresql
     from bookshelf.extensions import db, migrate
 
     db.init_app(app)
@@ -43,9 +39,9 @@ def register_extensions(app: Flask) -> None:
     app.teardown_appcontext(end_request)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     with app.app_context():
-        ping_connections_after_idling(db.engine)
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", fold_case_like_postgresql)
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", fold_case_like_postgresql)
 
 
 def register_security(app: Flask) -> None:

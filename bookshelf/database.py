@@ -1,50 +1,16 @@
 """The database behind the app: the connection a request reads through, the engine
 migrations use, and whether the schema is current."""
 
-import time
-
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app, g
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, InvalidatePoolError, SQLAlchemyError
+from sqlalchemy import Executable, create_engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from bookshelf.extensions import db
-from config import engine_options
-
-# A pooled connection given back less than this long ago is taken as it is; one idle for
-# longer is pinged first. Long enough that a busy worker never pings, short enough that
-# a database restarted, failed over or suspended (Neon suspends idle computes) meanwhile
-# is found out by the ping, not by a request.
-PING_AFTER_IDLE_SECONDS = 1.0
-
-
-def ping_connections_after_idling(engine: Engine) -> None:
-    """Have `engine`'s pool ping a connection that has been idle before handing it out.
-    When the ping finds the server gone, the pool drops every connection it holds
-    (all of them lead to the same server) and hands out a new one.
-
-    SQLAlchemy's pool_pre_ping pings on every checkout: a round trip that, on a busy
-    worker, checks a connection used a few milliseconds before (see bench/FINDINGS.md).
-    """
-
-    @event.listens_for(engine, "checkin")
-    def note_when_idle(dbapi_connection, connection_record) -> None:
-        connection_record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
-        idle_since = connection_record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as failure:
-            if not engine.dialect.is_disconnect(failure, dbapi_connection, None):
-                raise
-            raise InvalidatePoolError("a pooled connection did not answer its ping") from failure
+from config import READS_BIND, engine_options
 
 
 def read_connection() -> Connection:
@@ -52,34 +18,43 @@ def read_connection() -> Connection:
     back by end_request.
 
     Requests only read, so they use a Core connection rather than the ORM session, which
-    would add its own bookkeeping to every statement and every request.
+    would add its own bookkeeping to every statement and every request. Its statements
+    run in autocommit, each its own transaction: a page sends no BEGIN and no ROLLBACK
+    (two round trips to Neon of a page's four), and PgBouncer, pooling by transaction,
+    gets its server connection back after each statement instead of holding it while
+    the page renders. A list's count and its rows may then see the shelf a moment apart,
+    which a reader cannot tell from the shelf changing between two clicks.
     """
     connection = g.get("read_connection")
     if connection is None:
-        connection = g.read_connection = db.engine.connect()
+        connection = g.read_connection = db.engines[READS_BIND].connect()
     return connection
 
 
-def end_request(error: BaseException | None = None) -> None:
-    """Give the request's connection back, also when the database went away since its
-    last query.
+def read(statement: Executable, values: dict | None = None) -> CursorResult:
+    """The result of `statement`, run on the request's connection.
 
-    Closing rolls the connection's transaction back, which then fails after the response
-    was made: left alone, the client would get a 500 and the log a traceback. Here the
-    failure is one log line; SQLAlchemy has already dropped the dead connection. Runs at
-    the end of each request, and of each app context (a CLI command, say).
+    When the connection turns out dead (the server restarted or failed over, or Neon
+    suspended its compute, while the connection sat in the pool), SQLAlchemy drops it and
+    every other connection the pool held then, and the statement runs once more on a new
+    one. Reads run in autocommit, so the dead connection took nothing of the request's
+    with it. A server that is still down fails the new connection too: a 503.
     """
-    connection = g.pop("read_connection", None)
-    if connection is None:
-        return
     try:
-        connection.close()
+        return read_connection().execute(statement, values)
     except DBAPIError as failure:
         if not failure.connection_invalidated:
             raise
-        current_app.logger.error(
-            "database unavailable while ending a request: %s", database_error_cause(failure)
-        )
+    end_request()
+    return read_connection().execute(statement, values)
+
+
+def end_request(error: BaseException | None = None) -> None:
+    """Give the request's connection back to the pool. Runs at the end of each request,
+    and of each app context (a CLI command, say)."""
+    connection = g.pop("read_connection", None)
+    if connection is not None:
+        connection.close()
 
 
 def fold_case_like_postgresql(dbapi_connection, connection_record) -> None:

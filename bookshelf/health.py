@@ -3,7 +3,7 @@
 from flask import Blueprint
 from sqlalchemy import text
 
-from bookshelf.database import read_connection
+from bookshelf.database import read
 
 bp = Blueprint("health", __name__)
 
@@ -11,5 +11,5 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers; when it does not, the error handler answers 503."""
-    read_connection().execute(text("SELECT 1"))
+    read(text("SELECT 1"))
     return {"status": "ok"}

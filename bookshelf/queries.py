@@ -18,7 +18,7 @@ from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, func, or_, select
 
-from bookshelf.database import read_connection
+from bookshelf.database import read
 from bookshelf.list_options import AuthorListOptions, Paging
 from bookshelf.models import Author, Book
 
@@ -92,11 +92,6 @@ def author_list_statements(sort: str, search: bool, by_country: bool) -> PageSta
     if by_country:
         conditions.append(authors.c.country == bindparam("country"))
     return PageStatements(AUTHOR_FIELDS, conditions, AUTHOR_ORDERS[sort])
-
-
-def read(statement: Select, values: dict | None = None):
-    """The result of `statement`, run on the request's connection."""
-    return read_connection().execute(statement, values)
 
 
 def read_rows(statement: Select, values: dict | None = None) -> list:

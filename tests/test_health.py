@@ -3,7 +3,7 @@
 import psycopg2
 from sqlalchemy import text
 
-from bookshelf.database import read_connection
+from bookshelf.database import read
 
 
 def test_healthy_when_the_database_answers(client):
@@ -36,13 +36,13 @@ def test_pages_are_a_friendly_503_when_the_database_does_not_answer(
     assert "Please try again shortly" in response.get_data(as_text=True)
 
 
-def test_a_connection_lost_after_the_last_query_is_not_a_500(make_app, postgres_url, caplog):
+def test_a_connection_lost_after_the_last_query_fails_no_request(make_app, postgres_url):
     """The page is made, then the server drops the connection before the request ends."""
     app = make_app(postgres_url)
 
     @app.get("/query-then-lose-the-connection")
     def query_then_lose_the_connection():
-        backend = read_connection().execute(text("SELECT pg_backend_pid()")).scalar()
+        backend = read(text("SELECT pg_backend_pid()")).scalar()
         killer = psycopg2.connect(postgres_url)
         killer.autocommit = True
         killer.cursor().execute("SELECT pg_terminate_backend(%s)", (backend,))
@@ -54,6 +54,4 @@ def test_a_connection_lost_after_the_last_query_is_not_a_500(make_app, postgres_
 
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "made"
-    [line] = [r.getMessage() for r in caplog.records if "while ending a request" in r.getMessage()]
-    assert "database unavailable" in line
     assert client.get("/healthz").status_code == 200

@@ -9,8 +9,8 @@ from sqlalchemy import create_engine, inspect
 from bookshelf.sample_shelf import SAMPLE_SHELF
 
 
-def transactions_through(bouncer, database: str) -> int:
-    """How many transactions PgBouncer has carried to `database` so far."""
+def pooler_stats(bouncer, database: str) -> dict:
+    """PgBouncer's running totals for `database`: transactions and queries carried so far."""
     connection = psycopg2.connect(bouncer.admin_url())
     connection.autocommit = True  # the admin console takes no transactions
     try:
@@ -20,10 +20,15 @@ def transactions_through(bouncer, database: str) -> int:
             for row in cursor.fetchall():
                 stats = dict(zip(columns, row, strict=True))
                 if stats["database"] == database:
-                    return stats["total_xact_count"]
-            return 0
+                    return stats
+            return {"total_xact_count": 0, "total_query_count": 0}
     finally:
         connection.close()
+
+
+def transactions_through(bouncer, database: str) -> int:
+    """How many transactions PgBouncer has carried to `database` so far."""
+    return pooler_stats(bouncer, database)["total_xact_count"]
 
 
 def test_migrations_go_through_the_direct_url_and_the_app_through_the_pooler(
@@ -43,6 +48,24 @@ def test_migrations_go_through_the_direct_url_and_the_app_through_the_pooler(
 
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert transactions_through(pgbouncer, pgbouncer.database) > before
+
+
+def test_a_page_gives_the_server_connection_back_after_each_statement(
+    pgbouncer, throwaway_database, migrated, make_app
+):
+    """Each statement of a page is its own transaction, so PgBouncer lends the page a
+    server connection per statement, not for the whole request and its rendering."""
+    migrated(throwaway_database)
+    client = make_app(pgbouncer.url()).test_client()
+    assert client.get("/authors/1").status_code == 200  # connects, and reads the server's settings
+    before = pooler_stats(pgbouncer, pgbouncer.database)
+
+    assert client.get("/authors/1").status_code == 200
+
+    after = pooler_stats(pgbouncer, pgbouncer.database)
+    queries = after["total_query_count"] - before["total_query_count"]
+    transactions = after["total_xact_count"] - before["total_xact_count"]
+    assert queries == transactions == 2
 
 
 def expected_answers() -> dict[str, tuple[int, str]]:

@@ -1,31 +1,17 @@
-"""Pooled connections: a busy worker reuses them as they are, and one that has been idle
-is pinged first, so a connection the server dropped meanwhile never reaches a request."""
+"""Pooled connections the server dropped: a request that takes one reads on through a new
+connection, and only a connection that died is given up on."""
 
 import psycopg2
 import pytest
+from flask import abort
+from sqlalchemy import text
+from sqlalchemy.exc import DataError
 
-from bookshelf import database
-
-
-@pytest.fixture
-def pings(monkeypatch, make_app, postgres_url):
-    """The app on PostgreSQL, and the list of pings its pool sends."""
-    app = make_app(postgres_url)
-    sent = []
-    with app.app_context():
-        dialect = database.db.engine.dialect
-    ping = dialect.do_ping
-
-    def counted_ping(dbapi_connection):
-        sent.append(dbapi_connection)
-        return ping(dbapi_connection)
-
-    monkeypatch.setattr(dialect, "do_ping", counted_ping)
-    return app, sent
+from bookshelf.database import read
 
 
-def drop_the_pooled_connection(url: str) -> None:
-    """End, on the server, the one connection the app's pool holds, as a restart would."""
+def drop_the_pooled_connections(url: str) -> int:
+    """End, on the server, the connections the app holds, as a restart would; how many."""
     connection = psycopg2.connect(url)
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -33,47 +19,69 @@ def drop_the_pooled_connection(url: str) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE application_name = 'bookshelf' AND datname = current_database()"
         )
-        assert cursor.rowcount == 1
+        dropped = cursor.rowcount
     connection.close()
+    return dropped
 
 
 @pytest.fixture
-def dropped(pings, postgres_url):
-    """A client whose app has served a request, after which the server dropped the
-    connection the app's pool holds."""
-    app, sent = pings
+def app(make_app, postgres_url):
+    """The app on PostgreSQL, with a page that reads its database connection's server
+    process id twice, and one that drops its connection after its first read."""
+    app = make_app(postgres_url)
+
+    def backend_id() -> int:
+        return read(text("SELECT pg_backend_pid()")).scalar_one()
+
+    @app.get("/backend")
+    def backend():
+        return {"before": backend_id(), "after": backend_id()}
+
+    @app.get("/backend-dropped-midway")
+    def backend_dropped_midway():
+        before = backend_id()
+        if drop_the_pooled_connections(postgres_url) != 1:
+            abort(500)
+        return {"before": before, "after": backend_id()}
+
+    return app
+
+
+def test_a_connection_the_server_dropped_in_the_pool_fails_no_request(app, postgres_url):
     client = app.test_client()
-    assert client.get("/healthz").status_code == 200
-    drop_the_pooled_connection(postgres_url)
-    return client, sent
+    first = client.get("/backend").get_json()
+
+    assert drop_the_pooled_connections(postgres_url) == 1
+    response = client.get("/backend")
+
+    assert response.status_code == 200
+    assert response.get_json()["before"] != first["before"]
 
 
-def test_a_busy_worker_sends_no_pings(pings, monkeypatch):
-    app, sent = pings
+def test_a_connection_dropped_between_two_reads_of_a_request_fails_neither(app):
     client = app.test_client()
-    # However slow this machine is, the requests come well within the threshold.
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 60)
 
-    for _ in range(5):
-        assert client.get("/healthz").status_code == 200
+    response = client.get("/backend-dropped-midway")
 
-    assert sent == []
-
-
-def test_a_connection_the_server_dropped_while_idle_is_replaced(dropped, monkeypatch):
-    client, sent = dropped
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0)
-
+    assert response.status_code == 200
+    assert response.get_json()["after"] != response.get_json()["before"]
     assert client.get("/healthz").status_code == 200
-    assert len(sent) == 1
 
 
-def test_without_the_ping_the_dropped_connection_would_fail_a_request(dropped, monkeypatch):
-    """What the ping saves a request from: a connection used a moment ago is trusted, so
-    one the server dropped within that moment fails the request that takes it."""
-    client, sent = dropped
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600)
+def test_a_live_connection_serves_request_after_request(app):
+    client = app.test_client()
 
-    assert client.get("/healthz").status_code == 503
-    assert sent == []
-    assert client.get("/healthz").status_code == 200
+    backends = {client.get("/backend").get_json()["before"] for _ in range(5)}
+
+    assert len(backends) == 1
+
+
+def test_a_statement_that_fails_for_another_reason_runs_once(app, sql_statements):
+    @app.get("/divide-by-zero")
+    def divide_by_zero():
+        return {"value": read(text("SELECT 1 / 0")).scalar_one()}
+
+    with pytest.raises(DataError, match="division by zero"):
+        app.test_client().get("/divide-by-zero")
+
+    assert sql_statements.count("SELECT 1 / 0") == 1
