@@ -1,9 +1,9 @@
 """A synthetic but plausible shelf of any size, the same for the same random seed.
 
-Names are drawn from first and last names of many languages, titles from a few dozen
-patterns, countries from a weighted list. About 1 in 100 authors is prolific and
-between them they hold a fifth of the books, so a big shelf has authors with thousands
-of books, as real catalogues do.
+Names are drawn from first and last names of many languages, titles from a few patterns
+over some hundreds of words, countries from a weighted list. About 1 in 100 authors is
+prolific and between them they hold a fifth of the books, so a big shelf has authors
+with thousands of books, as real catalogues do.
 """
 
 import random
@@ -57,16 +57,39 @@ COUNTRIES = [
     ("Ghana", 1),
     ("Peru", 1),
 ]
+# Title words. Real catalogues have few repeated titles and many rare words; with too
+# few words here, every word would be in a large share of a big shelf's titles.
 ADJECTIVES = (
     "Silent Hidden Burning Forgotten Golden Broken Endless Crimson Distant Quiet Last "
-    "Secret Wandering Frozen Bright Sleeping Lost Iron Glass Summer Winter Northern Small"
+    "Secret Wandering Frozen Bright Sleeping Lost Iron Glass Summer Winter Northern Small "
+    "Amber Ancient Autumn Bitter Black Blue Bold Borrowed Brief Calm Careless Cold Copper "
+    "Crooked Cruel Dark Deep Drowned Dry Early Empty Eternal Faded Fallen False Far Fierce "
+    "Final First Foreign Fragile Free Gentle Grey Green Hollow Holy Honest Humble Hungry "
+    "Idle Invisible Ivory Kind Late Little Lonely Long Loyal Mad Marble Midnight Missing "
+    "Narrow New Old Open Pale Patient Perfect Proud Purple Quick Rare Red Restless Rising "
+    "Rough Salt Scarlet Second Shining Short Silver Slow Southern Spring Stolen Strange "
+    "Sweet Tender Thin Timid True Twin Velvet Violet Warm Western White Wild Wooden Young"
 ).split()
 NOUNS = (
     "River Garden House City Lantern Orchard Island Kingdom Mirror Harbour Tower Forest "
-    "Desert Bridge Letter Machine Empire Voyage Shadow Storm Memory Crown Feather Moon"
+    "Desert Bridge Letter Machine Empire Voyage Shadow Storm Memory Crown Feather Moon "
+    "Abbey Anchor Archive Arrow Atlas Bell Blossom Border Bottle Candle Canyon Castle "
+    "Cathedral Cellar Chapel Circus Cliff Clock Cloud Compass Coast Cottage Courtyard "
+    "Daughter Dawn Diary Door Dream Drum Dune Echo Engine Estate Falcon Ferry Field Fire "
+    "Fountain Fox Frontier Gate Ghost Glacier Harvest Hearth Heron Highway Horizon Hunter "
+    "Inn Journey Key Ladder Lake Library Lighthouse Lion Map Market Meadow Mill Monastery "
+    "Mountain Museum Night Ocean Opera Palace Passage Pilgrim Prophet Quarry Railway Raven "
+    "Reef Ribbon Road Saint Sailor Scholar Season Shore Signal Silence Sister Sky Song "
+    "Spider Star Station Stone Street Sun Swan Temple Theatre Thief Thread Tide Traveller "
+    "Valley Village Vineyard Violin Wall Well Whale Widow Willow Window Wolf Word Year"
 ).split()
 PLACES = (
-    "Lisbon Kyoto Lagos Oslo Lima Cairo Dublin Seoul Naples Quito Prague Hanoi Tangier"
+    "Lisbon Kyoto Lagos Oslo Lima Cairo Dublin Seoul Naples Quito Prague Hanoi Tangier "
+    "Accra Algiers Amsterdam Athens Baku Bergen Bogota Bruges Budapest Cadiz Calcutta "
+    "Cordoba Damascus Dakar Delhi Florence Galway Genoa Granada Havana Istanbul "
+    "Jaipur Kabul Karachi Kiev Krakow Lahore Luanda Lyon Madras Manila Marseille Mombasa "
+    "Montreal Nairobi Odessa Porto Riga Salvador Samarkand Seville Smyrna Tbilisi Trieste "
+    "Tunis Valparaiso Venice Vienna Vilnius Warsaw Zanzibar Zurich"
 ).split()
 TITLE_PATTERNS = (
     "The {adjective} {noun}",
