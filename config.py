@@ -32,6 +32,13 @@ def normalise_database_url(url: str, setting: str = "The database URL") -> str:
             f"{setting} is not a database URL; expected something like "
             "postgresql://user:password@host/dbname"
         ) from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # Pages read through an engine of their own, and each engine would get its own
+        # empty in-memory database.
+        raise ValueError(
+            f"{setting} names an in-memory SQLite database, which Bookshelf cannot share "
+            "between its connections; name a file, like sqlite:///bookshelf.sqlite"
+        )
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg2")
     return parsed.render_as_string(hide_password=False)
@@ -77,6 +84,7 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         # Pages read through an engine of their own, whose connections stay in autocommit
         # (bookshelf.database.read_connection says why); the ORM's engine keeps transactions.
+        # Flask-SQLAlchemy gives a bind none of SQLALCHEMY_ENGINE_OPTIONS: they are copied.
         self.SQLALCHEMY_BINDS = {
             READS_BIND: {
                 "url": self.SQLALCHEMY_DATABASE_URI,

@@ -1,10 +1,12 @@
 """The database behind the app: the connection a request reads through, the engine
 migrations use, and whether the schema is current."""
 
+import time
+
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app, g
-from sqlalchemy import Executable, create_engine
+from sqlalchemy import Select, TextClause, create_engine
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -12,15 +14,20 @@ from sqlalchemy.pool import NullPool
 from bookshelf.extensions import db
 from config import READS_BIND, engine_options
 
+# A statement sent on a connection the server had already closed fails within
+# milliseconds; one cut off while it ran takes as long as it ran. Between the two, a
+# second leaves room for a slow network.
+LOST_CONNECTION_FAILS_WITHIN_SECONDS = 1.0
+
 
 def read_connection() -> Connection:
-    """The connection a request's reads share: taken from the pool on first use, given
-    back by end_request.
+    """The connection a request's reads share (through `read`): taken from the pool on
+    first use, given back by end_request.
 
     Requests only read, so they use a Core connection rather than the ORM session, which
     would add its own bookkeeping to every statement and every request. Its statements
     run in autocommit, each its own transaction: a page sends no BEGIN and no ROLLBACK
-    (two round trips to Neon of a page's four), and PgBouncer, pooling by transaction,
+    (two round trips to Neon fewer per page), and PgBouncer, pooling by transaction,
     gets its server connection back after each statement instead of holding it while
     the page renders. A list's count and its rows may then see the shelf a moment apart,
     which a reader cannot tell from the shelf changing between two clicks.
@@ -31,19 +38,24 @@ def read_connection() -> Connection:
     return connection
 
 
-def read(statement: Executable, values: dict | None = None) -> CursorResult:
-    """The result of `statement`, run on the request's connection.
+def read(statement: Select | TextClause, values: dict | None = None) -> CursorResult:
+    """The result of `statement`, a read, run on the request's connection.
 
-    When the connection turns out dead (the server restarted or failed over, or Neon
-    suspended its compute, while the connection sat in the pool), SQLAlchemy drops it and
-    every other connection the pool held then, and the statement runs once more on a new
-    one. Reads run in autocommit, so the dead connection took nothing of the request's
-    with it. A server that is still down fails the new connection too: a 503.
+    A connection the server closed while it sat in the pool (a restart, a failover, Neon
+    suspending its compute) fails the first statement sent on it at once. SQLAlchemy then
+    drops it, and every other connection the pool held, and the statement runs once more
+    on a new one: reads run in autocommit, so the dead connection took nothing of the
+    request's with it. A statement that fails later was cut off while it ran (an
+    administrator ending a runaway query, a pooler giving up on a server that is down),
+    and is not run again. A server that is down fails the new connection too: a 503.
     """
+    connection = read_connection()
+    sent_at = time.monotonic()
     try:
-        return read_connection().execute(statement, values)
+        return connection.execute(statement, values)
     except DBAPIError as failure:
-        if not failure.connection_invalidated:
+        failed_at_once = time.monotonic() - sent_at < LOST_CONNECTION_FAILS_WITHIN_SECONDS
+        if not (failure.connection_invalidated and failed_at_once):
             raise
     end_request()
     return read_connection().execute(statement, values)
@@ -51,7 +63,11 @@ def read(statement: Executable, values: dict | None = None) -> CursorResult:
 
 def end_request(error: BaseException | None = None) -> None:
     """Give the request's connection back to the pool. Runs at the end of each request,
-    and of each app context (a CLI command, say)."""
+    and of each app context (a CLI command, say).
+
+    Closing cannot fail on a connection the server dropped: closing rolls back, which
+    psycopg2 does not send to the server for a connection in autocommit.
+    """
     connection = g.pop("read_connection", None)
     if connection is not None:
         connection.close()

@@ -44,6 +44,12 @@ def test_other_databases_are_left_alone():
     assert normalise_database_url("sqlite:////tmp/shelf.sqlite") == ("sqlite:////tmp/shelf.sqlite")
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_database_is_an_error(url):
+    with pytest.raises(ValueError, match="^DATABASE_URL names an in-memory SQLite database"):
+        Config({"DATABASE_URL": url})
+
+
 @pytest.mark.parametrize("setting", ["DATABASE_URL", "DATABASE_DIRECT_URL"])
 def test_a_malformed_url_is_an_error_naming_the_setting(setting):
     with pytest.raises(ValueError, match=f"^{setting} is not a database URL"):

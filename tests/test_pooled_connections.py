@@ -1,5 +1,8 @@
 """Pooled connections the server dropped: a request that takes one reads on through a new
-connection, and only a connection that died is given up on."""
+connection (the pool renews them all), and only a connection that died is given up on."""
+
+import threading
+import time
 
 import psycopg2
 import pytest
@@ -81,7 +84,42 @@ def test_a_statement_that_fails_for_another_reason_runs_once(app, sql_statements
     def divide_by_zero():
         return {"value": read(text("SELECT 1 / 0")).scalar_one()}
 
+    client = app.test_client()
+    backend = client.get("/backend").get_json()["before"]
     with pytest.raises(DataError, match="division by zero"):
-        app.test_client().get("/divide-by-zero")
+        client.get("/divide-by-zero")
 
     assert sql_statements.count("SELECT 1 / 0") == 1
+    assert client.get("/backend").get_json()["before"] == backend
+
+
+def test_a_statement_cut_off_while_it_ran_is_not_run_again(app, postgres_url, sql_statements):
+    """An administrator ending a runaway query ends it: the app does not send it again."""
+    slow = "SELECT pg_sleep(30)"
+
+    @app.get("/slow")
+    def slow_page():
+        return {"value": read(text(slow)).scalar_one()}
+
+    def end_the_slow_query() -> None:
+        killer = psycopg2.connect(postgres_url)
+        killer.autocommit = True
+        with killer.cursor() as cursor:
+            for _ in range(100):
+                time.sleep(0.1)
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE query = %s AND now() - query_start > interval '1.5 seconds'",
+                    (slow,),
+                )
+                if cursor.rowcount:
+                    break
+        killer.close()
+
+    killer = threading.Thread(target=end_the_slow_query)
+    killer.start()
+    response = app.test_client().get("/slow")
+    killer.join()
+
+    assert response.status_code == 503
+    assert sql_statements.count(slow) == 1
