@@ -95,7 +95,7 @@ TITLE_PATTERNS = (
     "The {adjective} {noun}",
     "The {noun} of {place}",
     "A {noun} in {place}",
-    "{adjective} {noun}s",
+    "Songs for the {adjective} {noun}",
     "The {noun} and the {other}",
     "Beyond the {adjective} {noun}",
     "Letters from {place}",
