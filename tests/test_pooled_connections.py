@@ -13,24 +13,27 @@ from sqlalchemy.exc import DataError
 from bookshelf.database import read
 
 
-def drop_the_pooled_connections(url: str) -> int:
-    """End, on the server, the connections the app holds, as a restart would; how many."""
+def end_connections(url: str, condition: str = "true", values: tuple = ()) -> int:
+    """End, on the server, the app's connections (those `condition` picks), as a restart
+    would; how many."""
     connection = psycopg2.connect(url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'bookshelf' AND datname = current_database()"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+            f"application_name = 'bookshelf' AND datname = current_database() AND {condition}",
+            values,
         )
-        dropped = cursor.rowcount
+        ended = cursor.rowcount
     connection.close()
-    return dropped
+    return ended
 
 
 @pytest.fixture
 def app(make_app, postgres_url):
     """The app on PostgreSQL, with a page that reads its database connection's server
-    process id twice, and one that drops its connection after its first read."""
+    process id twice, one that drops its connection after its first read, and one that
+    drops it after its only read."""
     app = make_app(postgres_url)
 
     def backend_id() -> int:
@@ -43,9 +46,16 @@ def app(make_app, postgres_url):
     @app.get("/backend-dropped-midway")
     def backend_dropped_midway():
         before = backend_id()
-        if drop_the_pooled_connections(postgres_url) != 1:
+        if end_connections(postgres_url) != 1:
             abort(500)
         return {"before": before, "after": backend_id()}
+
+    @app.get("/backend-dropped-at-the-end")
+    def backend_dropped_at_the_end():
+        backend_id()
+        if end_connections(postgres_url) != 1:
+            abort(500)
+        return "made"
 
     return app
 
@@ -54,7 +64,7 @@ def test_a_connection_the_server_dropped_in_the_pool_fails_no_request(app, postg
     client = app.test_client()
     first = client.get("/backend").get_json()
 
-    assert drop_the_pooled_connections(postgres_url) == 1
+    assert end_connections(postgres_url) == 1
     response = client.get("/backend")
 
     assert response.status_code == 200
@@ -68,6 +78,16 @@ def test_a_connection_dropped_between_two_reads_of_a_request_fails_neither(app):
 
     assert response.status_code == 200
     assert response.get_json()["after"] != response.get_json()["before"]
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_connection_lost_after_the_last_query_fails_no_request(app):
+    """The page is made, then the server drops the connection before the request ends."""
+    client = app.test_client()
+    response = client.get("/backend-dropped-at-the-end")
+
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "made"
     assert client.get("/healthz").status_code == 200
 
 
@@ -102,19 +122,11 @@ def test_a_statement_cut_off_while_it_ran_is_not_run_again(app, postgres_url, sq
         return {"value": read(text(slow)).scalar_one()}
 
     def end_the_slow_query() -> None:
-        killer = psycopg2.connect(postgres_url)
-        killer.autocommit = True
-        with killer.cursor() as cursor:
-            for _ in range(100):
-                time.sleep(0.1)
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE query = %s AND now() - query_start > interval '1.5 seconds'",
-                    (slow,),
-                )
-                if cursor.rowcount:
-                    break
-        killer.close()
+        running_for_a_while = "query = %s AND now() - query_start > interval '1.5 seconds'"
+        for _ in range(100):
+            time.sleep(0.1)
+            if end_connections(postgres_url, running_for_a_while, (slow,)):
+                break
 
     killer = threading.Thread(target=end_the_slow_query)
     killer.start()
