@@ -8,10 +8,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-INSTANCE_FOLDER = Path(__file__).resolve().parent / "instance"
-DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_FOLDER / 'bookshelf.sqlite'}"
+DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
 
-# The Flask-SQLAlchemy bind that pages read through (bookshelf.database.read_connection).
+# The Flask-SQLAlchemy bind requests read through (bookshelf.database).
 READS_BIND = "reads"
 
 # Defaults for PostgreSQL connections; a value given in the URL's query wins.
@@ -62,11 +61,15 @@ def engine_options(url: str) -> dict:
     return options
 
 
+def default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'bookshelf.sqlite'}"
+
+
 class Config:
     """Settings for a deployed Bookshelf, taken from `environ` (os.environ by default).
 
-    DATABASE_URL picks the database the app serves from; unset, an SQLite file in
-    instance/. DATABASE_DIRECT_URL, when set, is the one `flask db` commands use: on
+    DATABASE_URL picks the database the app serves from; unset, an SQLite file in the
+    instance folder. DATABASE_DIRECT_URL, when set, is the one `flask db` commands use: on
     Neon the app goes through the pooled URL, migrations through the direct one.
     """
 
@@ -77,14 +80,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
 
     def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
-        # Unset, create_app makes a random key once and keeps it in instance/secret_key.
+        # Where the app keeps what it makes itself: the default SQLite file, the secret key.
+        self.INSTANCE_PATH = Path(environ.get("INSTANCE_PATH") or DEFAULT_INSTANCE_PATH)
+        # Unset, create_app makes a random key once and keeps it in the instance folder.
         self.SECRET_KEY = environ.get("SECRET_KEY")
-        database_url = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        database_url = environ.get("DATABASE_URL") or default_database_url(self.INSTANCE_PATH)
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url, "DATABASE_URL")
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
-        # Pages read through an engine of their own, whose connections stay in autocommit
-        # (bookshelf.database.read_connection says why); the ORM's engine keeps transactions.
-        # Flask-SQLAlchemy gives a bind none of SQLALCHEMY_ENGINE_OPTIONS: they are copied.
+        # Requests read through an engine of their own in autocommit (bookshelf.database);
+        # the ORM's engine keeps transactions. Flask-SQLAlchemy gives a bind none of
+        # SQLALCHEMY_ENGINE_OPTIONS, so they are copied.
         self.SQLALCHEMY_BINDS = {
             READS_BIND: {
                 "url": self.SQLALCHEMY_DATABASE_URI,
@@ -103,12 +108,17 @@ class Config:
 
 
 class TestingConfig(Config):
-    """Settings for the test suite: the database is the one the test names."""
+    """Settings for the test suite: the database is the one the test names, and the
+    instance folder a temporary one."""
 
     TESTING = True
 
-    def __init__(self, database_url: str, direct_url: str | None = None) -> None:
-        environ = {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16)}
+    def __init__(self, database_url: str, instance_path: Path, direct_url: str | None = None):
+        environ = {
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(instance_path),
+            "SECRET_KEY": secrets.token_hex(16),
+        }
         if direct_url:
             environ["DATABASE_DIRECT_URL"] = direct_url
         super().__init__(environ)

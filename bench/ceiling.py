@@ -4,23 +4,23 @@ extensions) that sends the same SQL as Bookshelf and renders the same templates.
 It is as fast as these pages can be with Flask and Jinja on this database, so ours/
 ceiling says what SQLAlchemy, Flask-SQLAlchemy and the app's own structure cost. Its
 answers are Bookshelf's, byte for byte, headers included (bench/run.py checks): it imports
-the query-string reading, the id converter, the security headers and the templates; the
-few lines that turn rows into JSON are its own, so that none of SQLAlchemy comes with them.
+Bookshelf's helpers that use neither SQLAlchemy nor a Flask extension (the query-string
+reading, the id converter, the JSON bodies, the template filters, the security headers).
 Serve it with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
 """
 
 import math
 import os
-from datetime import UTC
 from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, abort, render_template, request, url_for
 
-from bookshelf import PROJECT_ROOT
+from bookshelf import PROJECT_ROOT, templating
+from bookshelf.api.json_bodies import author_json, book_json, paged_json
+from bookshelf.catalogue.list_options import AuthorListOptions, Paging, contains_pattern
 from bookshelf.converters import RowIdConverter
-from bookshelf.list_options import AuthorListOptions, Paging
 from bookshelf.security import add_security_headers
 
 AUTHOR_COLUMNS = (
@@ -34,7 +34,7 @@ ORDERS = {
 }
 BOOK_ORDER = "books.title, books.id"
 
-pages = Blueprint("pages", __name__)
+catalogue = Blueprint("catalogue", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
 _connection = None
 
@@ -103,13 +103,12 @@ def page_of(table, columns, where, params, order, paging: Paging, total=None) ->
         return Page(items, cur.fetchone()[0], paging)
 
 
-@pages.get("/authors/")
+@catalogue.get("/authors/")
 def authors_page():
     options = AuthorListOptions.from_args(request.args)
     conditions, params = [], {}
     if options.q:
-        escaped = options.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["name_1"] = params["title_1"] = f"%{escaped}%"
+        params["name_1"] = params["title_1"] = contains_pattern(options.q)
         conditions.append(
             "(authors.name ILIKE %(name_1)s ESCAPE '\\' OR authors.id IN (SELECT books.author_id "
             "FROM books WHERE books.title ILIKE %(title_1)s ESCAPE '\\'))"
@@ -128,7 +127,7 @@ def authors_page():
         )
         countries = cur.fetchall()
     return render_template(
-        "authors.html",
+        "catalogue/authors.html",
         authors=authors,
         countries=countries,
         options=options,
@@ -159,58 +158,19 @@ def books_page(author, paging: Paging) -> Page:
     )
 
 
-@pages.get("/authors/<row_id:author_id>")
+@catalogue.get("/authors/<row_id:author_id>")
 def author_page(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
     list_options = AuthorListOptions.from_query_string(request.args.get("back", ""))
     back = urlencode(list_options.link_args())
     return render_template(
-        "author.html",
+        "catalogue/author.html",
         author=author,
         books=books_page(author, paging),
         books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
-        back_url=url_for("pages.authors_page", **list_options.link_args()),
+        back_url=url_for("catalogue.authors_page", **list_options.link_args()),
     )
-
-
-def timestamp(moment) -> str:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def paged_json(page: Page, serialize, endpoint: str, **args):
-    response = jsonify([serialize(item) for item in page.items])
-    pages = {"first": 1, "last": max(page.pages, 1)}
-    if page.has_prev and page.page <= page.pages:
-        pages["prev"] = page.prev_num
-    if page.has_next:
-        pages["next"] = page.next_num
-    links = [
-        (url_for(endpoint, **args, **Paging(number, page.per_page).link_args()), rel)
-        for rel, number in pages.items()
-    ]
-    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links)
-    response.headers["X-Total-Count"] = str(page.total)
-    return response
-
-
-def author_json(a) -> dict:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "bio": a.bio,
-        "country": a.country,
-        "created_at": timestamp(a.created_at),
-    }
-
-
-def book_json(b) -> dict:
-    return {
-        "id": b.id,
-        "title": b.title,
-        "author_id": b.author_id,
-        "created_at": timestamp(b.created_at),
-    }
 
 
 @api.get("/authors/")
@@ -232,6 +192,7 @@ app = Flask(
     __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
 )
 app.url_map.converters["row_id"] = RowIdConverter
-app.register_blueprint(pages)
+templating.init_app(app)
+app.register_blueprint(catalogue)
 app.register_blueprint(api)
 app.after_request(add_security_headers)

@@ -30,8 +30,9 @@ from pathlib import Path
 import psycopg2
 
 from bookshelf import PROJECT_ROOT
-from bookshelf.bulk_load import author_rows, book_rows, copy_field
-from bookshelf.synthetic_shelf import synthetic_authors
+from bookshelf.seeding.bulk_load import author_rows, book_rows, copy_field
+from bookshelf.seeding.synthetic_shelf import synthetic_authors
+from tests.servers.gunicorn import Gunicorn
 
 BENCH = PROJECT_ROOT / "bench"
 AUTHORS = 10_000
@@ -162,40 +163,6 @@ def time_create_app(rounds: int = 7) -> dict:
     return {name: statistics.median(seconds) for name, seconds in timings.items()}
 
 
-class Server:
-    def __init__(self, name: str, app: str, url: str, port: int) -> None:
-        self.name, self.port = name, port
-        environment = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DATABASE_DIRECT_URL": "",
-            "SECRET_KEY": "bench",
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                app,
-            ],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=15)
-
-
 def milliseconds(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -247,7 +214,7 @@ def pages(url: str) -> dict[str, str]:
     }
 
 
-def check_same_answers(ours: Server, ceiling: Server, paths: dict[str, str]) -> None:
+def check_same_answers(ours: Gunicorn, ceiling: Gunicorn, paths: dict[str, str]) -> None:
     """The ceiling must answer every measured page exactly as Bookshelf does, or the
     comparison would be of different work."""
     for path in paths.values():
@@ -260,7 +227,9 @@ def check_same_answers(ours: Server, ceiling: Server, paths: dict[str, str]) -> 
             raise RuntimeError(f"the ceiling's answer to {path} differs from Bookshelf's")
 
 
-def measure(servers: list[Server], paths: dict[str, str], rounds: int, seconds: int) -> tuple:
+def measure(
+    servers: dict[str, Gunicorn], paths: dict[str, str], rounds: int, seconds: int
+) -> tuple:
     """({page: {server: Measurement}}, {page: {"ceiling": [r, ...], "scaling": [r, ...]}}).
 
     Each round drives every server once, each round starting with the next server, so
@@ -269,13 +238,14 @@ def measure(servers: list[Server], paths: dict[str, str], rounds: int, seconds: 
     """
     results, ratios = {}, {}
     for page, path in paths.items():
-        runs = {server.name: [] for server in servers}
-        for server in servers:
+        names = list(servers)
+        runs = {name: [] for name in names}
+        for server in servers.values():
             wrk(server.url(path), 1)  # warm up the workers and the caches
         for round_number in range(rounds):
-            turn = round_number % len(servers)
-            for server in servers[turn:] + servers[:turn]:
-                runs[server.name].append(wrk(server.url(path), seconds))
+            turn = round_number % len(names)
+            for name in names[turn:] + names[:turn]:
+                runs[name].append(wrk(servers[name].url(path), seconds))
         results[page] = {name: median_measurement(r) for name, r in runs.items()}
         ours, ceiling, small = runs["bookshelf"], runs["ceiling"], runs["bookshelf-small"]
         ratios[page] = {
@@ -460,21 +430,22 @@ def main() -> None:
         vacuum_analyze(urls[size])
     start_up = time_create_app()
 
-    servers = [
-        Server("bookshelf", "wsgi:app", urls["large"], 8301),
-        Server("ceiling", "bench.ceiling:app", urls["large"], 8302),
-        Server("bookshelf-small", "wsgi:app", urls["small"], 8303),
-    ]
+    logs = Path(tempfile.mkdtemp(prefix="bookshelf-bench-"))
+    servers = {
+        "bookshelf": Gunicorn(logs / "bookshelf.log", urls["large"]),
+        "ceiling": Gunicorn(logs / "ceiling.log", urls["large"], app="bench.ceiling:app"),
+        "bookshelf-small": Gunicorn(logs / "bookshelf-small.log", urls["small"]),
+    }
     try:
-        time.sleep(3)
-        by_name = {running.name: running for running in servers}
-        check_same_answers(by_name["bookshelf"], by_name["ceiling"], pages(urls["large"]))
+        for running in servers.values():
+            running.start()
+        check_same_answers(servers["bookshelf"], servers["ceiling"], pages(urls["large"]))
         print("Measuring ...")
         results, ratios = measure(
             servers, pages(urls["large"]), arguments.rounds, arguments.seconds
         )
     finally:
-        for running in servers:
+        for running in servers.values():
             running.stop()
 
     chart(results, BENCH / "results.png")

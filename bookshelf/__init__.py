@@ -4,23 +4,25 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import INSTANCE_FOLDER, Config
+from config import Config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: object | None = None) -> Flask:
+def create_app(config: Config | None = None) -> Flask:
     """Make the app; `config` defaults to a Config read from the environment."""
+    config = config or Config()
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_FOLDER),
+        instance_path=str(config.INSTANCE_PATH),
         template_folder=PROJECT_ROOT / "templates",
         static_folder=PROJECT_ROOT / "static",
     )
-    app.config.from_object(config or Config())
+    app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
     register_extensions(app)
     register_security(app)
+    register_templating(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -28,35 +30,37 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from sqlalchemy import event
-
-    from bookshelf import models  # noqa: F401  (the tables must be known to Migrate)
-    from bookshelf.database import end_request, fold_case_like_postgresql
+    from bookshelf import database, sqlite
+    from bookshelf.catalogue import models  # noqa: F401  (the tables must be known to Migrate)
     from bookshelf.extensions import db, migrate
 
     db.init_app(app)
-    app.teardown_request(end_request)
-    app.teardown_appcontext(end_request)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
-    with app.app_context():
-        for engine in db.engines.values():
-            if engine.dialect.name == "sqlite":
-                event.listen(engine, "connect", fold_case_like_postgresql)
+    database.init_app(app)
+    sqlite.init_app(app)
 
 
 def register_security(app: Flask) -> None:
     from bookshelf import security
 
-    security.register(app)
+    security.init_app(app)
+
+
+def register_templating(app: Flask) -> None:
+    from bookshelf import templating
+
+    templating.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from bookshelf import api, health, pages
+    from bookshelf import health
+    from bookshelf.api import views as api
+    from bookshelf.catalogue import views as catalogue
     from bookshelf.converters import RowIdConverter
 
     # Converters must be known before the routes that use them are added.
     app.url_map.converters["row_id"] = RowIdConverter
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(catalogue.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
 
@@ -64,10 +68,10 @@ def register_blueprints(app: Flask) -> None:
 def register_error_handlers(app: Flask) -> None:
     from bookshelf import errors
 
-    errors.register(app)
+    errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    from bookshelf.commands import seed_command
+    from bookshelf.seeding.commands import seed_command
 
     app.cli.add_command(seed_command)

@@ -1,16 +1,20 @@
 """Error pages for readers and JSON errors for API clients, in one place."""
 
 from flask import Flask, current_app, json, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
-from bookshelf.database import database_error_cause
 
-
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(UnicodeDecodeError, undecodable_request)
+
+
+def database_error_cause(error: SQLAlchemyError) -> str:
+    """The first line of what the database (or its driver) said, for a one-line message."""
+    message = str(getattr(error, "orig", None) or error).strip()
+    return message.splitlines()[0] if message else type(error).__name__
 
 
 def wants_json() -> bool:

@@ -30,9 +30,8 @@ SECURITY_HEADERS = {
 
 
 class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, minus the signer for requests that bring no session
-    cookie, which is nearly every request: Flask builds one for each, and at a few
-    microseconds that is a tenth of what the API spends beyond a bare Flask app."""
+    """Flask's signed-cookie sessions, without building a signer for the requests that bring
+    no session cookie, nearly all of them (its cost is in bench/FINDINGS.md)."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if app.secret_key and self.get_cookie_name(app) not in request.cookies:
@@ -40,7 +39,7 @@ class SessionCookies(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.session_interface = SessionCookies()
     app.after_request(add_security_headers)
     if not app.config.get("SECRET_KEY"):

@@ -6,25 +6,22 @@ dropped and recreated before each test).
 """
 
 import os
-import shutil
 import socket
 
 import flask_migrate
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from bookshelf import PROJECT_ROOT, create_app
+from bookshelf import create_app
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
-from bookshelf.models import Author, Book
-from config import TestingConfig
-from tests.serving import Gunicorn, PgBouncer, ThrowawayPostgres, postgres_program
+from config import TestingConfig, normalise_database_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 def reset_postgres(url: str) -> None:
-    engine = create_engine(TestingConfig(url).SQLALCHEMY_DATABASE_URI)
+    engine = create_engine(normalise_database_url(url))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
@@ -49,12 +46,14 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def make_app():
-    """Build apps on the given URLs; their connection pools are closed after the test."""
+def make_app(tmp_path_factory):
+    """Build apps on the given URLs, each with an instance folder of its own; their
+    connection pools are closed after the test."""
     apps = []
 
     def make(database_url: str, direct_url: str | None = None):
-        app = create_app(TestingConfig(database_url, direct_url))
+        instance_path = tmp_path_factory.mktemp("instance")
+        app = create_app(TestingConfig(database_url, instance_path, direct_url))
         apps.append(app)
         return app
 
@@ -147,43 +146,6 @@ def unreachable_postgres_url():
 
 
 @pytest.fixture
-def artifacts_dir():
-    """Where tests leave files for people to look at (screenshots); printed after the run."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
-def pytest_terminal_summary(terminalreporter):
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
-        terminalreporter.write_line(f"Test artifacts (screenshots) are in {ARTIFACTS}")
-
-
-@pytest.fixture(scope="session")
-def throwaway_postgres():
-    """A PostgreSQL cluster of the suite's own, for tests that stop and start the server.
-
-    Skipped where PostgreSQL's server programs are not installed; a test that stops it
-    starts it again before it ends.
-    """
-    if not (postgres_program("initdb") and postgres_program("pg_ctl")):
-        pytest.skip("initdb and pg_ctl are not installed (PostgreSQL's server programs)")
-    cluster = ThrowawayPostgres()
-    try:
-        cluster.init()
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
-
-
-@pytest.fixture
-def throwaway_database(throwaway_postgres, request):
-    """A new, empty database in the throwaway cluster, named after the test."""
-    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
-    return throwaway_postgres.create_database(name)
-
-
-@pytest.fixture
 def migrated(make_app):
     """Bring a database to the latest revision and load the sample shelf; gives its URL."""
 
@@ -195,33 +157,3 @@ def migrated(make_app):
         return url
 
     return migrate_and_seed
-
-
-@pytest.fixture
-def pgbouncer(throwaway_postgres, throwaway_database):
-    """PgBouncer in transaction mode in front of the test's throwaway database."""
-    if not shutil.which("pgbouncer"):
-        pytest.skip("pgbouncer is not installed: apt-get install -y pgbouncer")
-    database = throwaway_database.rsplit("/", 1)[1]
-    bouncer = PgBouncer(throwaway_postgres.port, database)
-    try:
-        bouncer.start()
-        yield bouncer
-    finally:
-        bouncer.stop()
-
-
-@pytest.fixture
-def gunicorn(tmp_path):
-    """Start Bookshelf under gunicorn on a database URL; stopped after the test."""
-    servers = []
-
-    def serve(database_url: str, **environment: str) -> Gunicorn:
-        server = Gunicorn(tmp_path, database_url, **environment)
-        servers.append(server)
-        server.start()
-        return server
-
-    yield serve
-    for server in servers:
-        server.stop()

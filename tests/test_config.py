@@ -4,15 +4,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from bookshelf.database import migration_engine
 from bookshelf.extensions import db
-from config import (
-    DEFAULT_DATABASE_URL,
-    INSTANCE_FOLDER,
-    Config,
-    engine_options,
-    normalise_database_url,
-)
+from bookshelf.schema.migration_engine import migration_engine
+from config import DEFAULT_INSTANCE_PATH, Config, engine_options, normalise_database_url
 
 NEON_POOLED = (
     "postgresql://alex:AbC123dEf@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
@@ -82,9 +76,15 @@ def test_sqlite_gets_no_postgresql_connect_arguments():
 
 def test_without_database_url_the_app_uses_sqlite_in_the_instance_folder():
     config = Config({})
-    assert config.SQLALCHEMY_DATABASE_URI == DEFAULT_DATABASE_URL
-    assert make_url(DEFAULT_DATABASE_URL).database == str(INSTANCE_FOLDER / "bookshelf.sqlite")
+    database = make_url(config.SQLALCHEMY_DATABASE_URI).database
+    assert database == str(DEFAULT_INSTANCE_PATH / "bookshelf.sqlite")
     assert config.MIGRATION_DATABASE_URI is None
+
+
+def test_the_instance_folder_can_be_put_elsewhere(tmp_path):
+    config = Config({"INSTANCE_PATH": str(tmp_path)})
+    assert tmp_path == config.INSTANCE_PATH
+    assert make_url(config.SQLALCHEMY_DATABASE_URI).database == str(tmp_path / "bookshelf.sqlite")
 
 
 def test_database_url_and_direct_url_come_from_the_environment():

@@ -13,8 +13,9 @@ def test_testing_config_marks_the_app_as_testing(make_app, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("shelf.sqlite")
 
 
-def test_the_default_app_reads_database_url_from_the_environment(monkeypatch):
+def test_the_default_app_reads_database_url_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://reader@db.example/shelf")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     app = create_app()
     assert not app.testing
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
@@ -24,6 +25,7 @@ def test_the_default_app_reads_database_url_from_the_environment(monkeypatch):
 
 def test_wsgi_exposes_an_app_for_gunicorn(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'shelf.sqlite'}")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     wsgi = importlib.import_module("wsgi")
     assert isinstance(wsgi.app, Flask)
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import select
 
+from bookshelf.catalogue.list_options import AuthorListOptions
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
-from bookshelf.list_options import AuthorListOptions
-from bookshelf.models import Author, Book
 
 MARKUP = "<script>alert(1)</script>"
 

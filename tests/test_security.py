@@ -9,7 +9,7 @@ from flask import session
 
 from bookshelf import create_app
 from bookshelf.security import load_or_create_secret_key
-from config import INSTANCE_FOLDER, Config
+from config import Config
 
 PATHS = [
     "/",
@@ -83,15 +83,23 @@ def test_workers_starting_together_agree_on_one_key(tmp_path):
 
 
 def test_without_secret_key_the_app_uses_the_one_kept_in_instance(tmp_path):
-    environ = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shelf.sqlite'}"}
+    environ = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shelf.sqlite'}",
+        "INSTANCE_PATH": str(tmp_path),
+    }
     first = create_app(Config(environ)).config["SECRET_KEY"]
-    assert first == (INSTANCE_FOLDER / "secret_key").read_text()
+    assert first == (tmp_path / "secret_key").read_text()
     assert create_app(Config(environ)).config["SECRET_KEY"] == first
 
 
 def test_secret_key_from_the_environment_wins(tmp_path):
-    environ = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shelf.sqlite'}", "SECRET_KEY": "k" * 40}
+    environ = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shelf.sqlite'}",
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "k" * 40,
+    }
     assert create_app(Config(environ)).config["SECRET_KEY"] == "k" * 40
+    assert not (tmp_path / "secret_key").exists()
 
 
 def test_a_session_cookie_the_app_set_comes_back_as_the_session(app):

@@ -10,10 +10,13 @@ import pytest
 from sqlalchemy import text
 
 from bookshelf.extensions import db
-from tests.serving import SteadyLoad
+from tests.schema.revisions import revision_id
+from tests.servers.load import SteadyLoad
 
-ADD_COUNTRY = "3cb53bd53050"  # the revision before add-book-count-to-author alters authors
-ADD_BOOK_COUNT = "39e9a42f5b5f"  # the revision before add-browsing-indexes
+# The revisions before add-book-count-to-author (which alters authors) and before
+# add-browsing-indexes.
+ADD_COUNTRY = revision_id("add-country-to-author")
+ADD_BOOK_COUNT = revision_id("add-book-count-to-author")
 LOCK_TIMEOUT = 1.0
 MARGIN = 1.0
 

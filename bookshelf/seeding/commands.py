@@ -6,10 +6,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bookshelf.bulk_load import load_synthetic_shelf
-from bookshelf.database import database_error_cause, schema_is_current
+from bookshelf.errors import database_error_cause
 from bookshelf.extensions import db
-from bookshelf.sample_shelf import SAMPLE_SHELF, seed_sample_shelf
+from bookshelf.schema.version import schema_is_current
+from bookshelf.seeding.bulk_load import load_synthetic_shelf
+from bookshelf.seeding.sample_shelf import SAMPLE_SHELF, seed_sample_shelf
 
 
 @click.command("seed")

@@ -1,12 +1,9 @@
-"""What a reader asked a list for in its query string, read forgivingly.
-
-Every value is optional, and a missing, malformed or out-of-range one falls back to its
-default or is clamped, so no query string makes a list fail. `link_args()` gives back
-only what differs from the defaults, for links that keep the reader's choices.
-"""
+"""What a reader asked a list for in its query string, read forgivingly: a missing,
+malformed or out-of-range value falls back to its default or is clamped, so no query
+string makes a list fail."""
 
 from dataclasses import dataclass, fields, replace
-from typing import Self
+from typing import ClassVar, Self
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
@@ -15,7 +12,6 @@ DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 # Past any real shelf, and small enough that the OFFSET it makes stays a small number.
 MAX_PAGE = 1_000_000
-SORT_ORDERS = ("name", "books", "newest")
 
 
 def clean_text(value: str | None) -> str:
@@ -32,6 +28,17 @@ def whole_number(value: str | None, default: int, lowest: int, highest: int) -> 
     return min(max(number, lowest), highest)
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its %, _ and \\ taken as plain characters."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def has_previous_page(pagination) -> bool:
+    """Whether a page before this one exists: a page past the end offers the last instead."""
+    return pagination.has_prev and pagination.page <= pagination.pages
+
+
 @dataclass(frozen=True)
 class Paging:
     """Which page of a list, and how long a page is."""
@@ -46,8 +53,7 @@ class Paging:
     def link_args(self, **changes) -> dict:
         """These options with `changes` applied, leaving out the ones at their default."""
         changed = replace(self, **changes) if changes else self
-        # Every field has a default. (Not dataclasses.asdict: it deep-copies, and pages
-        # call this for every link they show.)
+        # Not dataclasses.asdict, which deep-copies: pages call this for every link.
         return {
             field.name: getattr(changed, field.name)
             for field in fields(self)
@@ -58,6 +64,13 @@ class Paging:
 @dataclass(frozen=True)
 class AuthorListOptions(Paging):
     """A page of the author list: a search, a country, a sort order and the paging."""
+
+    # The orders the list offers, each with the label its link shows; the first is the default.
+    SORT_ORDERS: ClassVar[dict[str, str]] = {
+        "name": "Name",
+        "books": "Most books",
+        "newest": "Newest",
+    }
 
     q: str = ""
     country: str = ""
@@ -70,7 +83,7 @@ class AuthorListOptions(Paging):
             **read_paging(args),
             q=clean_text(args.get("q")),
             country=clean_text(args.get("country")),
-            sort=sort if sort in SORT_ORDERS else "name",
+            sort=sort if sort in cls.SORT_ORDERS else "name",
         )
 
     @classmethod

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg2
 from sqlalchemy import create_engine, inspect
 
-from bookshelf.sample_shelf import SAMPLE_SHELF
+from bookshelf.seeding.sample_shelf import SAMPLE_SHELF
 
 
 def pooler_stats(bouncer, database: str) -> dict:

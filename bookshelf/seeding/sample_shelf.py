@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bookshelf.models import Author, Book
+from bookshelf.catalogue.models import Author, Book
 
 SAMPLE_SHELF = [
     {

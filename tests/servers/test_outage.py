@@ -4,7 +4,7 @@ request, and the running app serves again on its own once the server is back."""
 import json
 import time
 
-from tests.serving import SteadyLoad
+from tests.servers.load import SteadyLoad
 
 PATHS = ["/authors/", "/authors/1", "/api/authors/", "/api/books/1", "/healthz"]
 

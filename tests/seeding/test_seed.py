@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from bookshelf import sample_shelf
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
-from bookshelf.models import Author, Book
+from bookshelf.seeding import sample_shelf
 
 
 def shelf(app) -> dict[str, tuple[str | None, list[str]]]:

@@ -10,9 +10,10 @@ import psycopg2
 import pytest
 from sqlalchemy import func, select
 
-from bookshelf import PROJECT_ROOT, bulk_load
+from bookshelf import PROJECT_ROOT
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
-from bookshelf.models import Author, Book
+from bookshelf.seeding import bulk_load
 
 
 def shelf_summary(app) -> dict:
@@ -105,7 +106,7 @@ def test_before_upgrade_it_says_to_run_the_migrations(empty_app):
     assert "run `flask db upgrade` first" in result.output
 
 
-def test_killed_half_way_it_leaves_the_database_as_it_was(postgres_url, migrated):
+def test_killed_half_way_it_leaves_the_database_as_it_was(postgres_url, migrated, tmp_path):
     """SIGKILL, for real: no chance to clean up, so only the one transaction protects it."""
     migrated(postgres_url)
     watcher = psycopg2.connect(postgres_url)
@@ -117,7 +118,12 @@ def test_killed_half_way_it_leaves_the_database_as_it_was(postgres_url, migrated
             return cursor.fetchall()
 
     before = query("SELECT count(*), sum(book_count) FROM authors")
-    environment = {**os.environ, "DATABASE_URL": postgres_url, "DATABASE_DIRECT_URL": ""}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": postgres_url,
+        "DATABASE_DIRECT_URL": "",
+        "INSTANCE_PATH": str(tmp_path),
+    }
     seeding = subprocess.Popen(
         [sys.executable, "-m", "flask", "seed", "--authors", "5000", "--books", "3000000"],
         cwd=PROJECT_ROOT,

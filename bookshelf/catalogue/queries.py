@@ -1,14 +1,9 @@
 """The reads the pages and the JSON API share.
 
-Counting, filtering, sorting and paging all happen in the database, each through an
-index (see models.py), so a page costs the same few statements however big the shelf.
-
-These are the app's hottest lines, so they read through SQLAlchemy Core rather than the
-ORM: the statements are built once, with their values as bind parameters, and return
-rows (named tuples with the columns a page shows). Building a statement, computing its
-cache key and loading ORM objects are Python work on every request; a prebuilt Core
-statement skips the first and the last, and computes its cache key once (measured in
-bench/FINDINGS.md).
+Counting, filtering, sorting and paging happen in the database, each through an index
+(see models.py), so a page costs the same few statements however big the shelf. These
+are the app's hottest lines: they run Core statements built once, with bind parameters,
+rather than the ORM (bench/FINDINGS.md says what that saves).
 """
 
 from collections import namedtuple
@@ -18,9 +13,9 @@ from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, func, or_, select
 
+from bookshelf.catalogue.list_options import AuthorListOptions, Paging, contains_pattern
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.database import read
-from bookshelf.list_options import AuthorListOptions, Paging
-from bookshelf.models import Author, Book
 
 authors = Author.__table__
 books = Book.__table__
@@ -43,13 +38,11 @@ AUTHOR_ORDERS = {
 
 
 class PageStatements:
-    """The two statements behind one page of a list: its rows, read ids first (a deferred
-    join), and the count of every row the list holds.
+    """The two statements behind one page of a list: its rows and the count of all of them.
 
-    Ids first, the OFFSET walks a narrow index (every list order has one that ends in id,
-    see models.py) instead of sorting whole rows, so a deep page costs about what the
-    first does. `columns` start with the id; `conditions` and the page's bounds are bind
-    parameters, given when the statements run.
+    The rows are read ids first (a deferred join), so the OFFSET walks a narrow index
+    rather than whole rows and a deep page costs about what the first does. `columns`
+    start with the id; the conditions' values and the page's bounds are bind parameters.
     """
 
     def __init__(self, columns: tuple, conditions: list, order: tuple) -> None:
@@ -95,11 +88,8 @@ def author_list_statements(sort: str, search: bool, by_country: bool) -> PageSta
 
 
 def read_rows(statement: Select, values: dict | None = None) -> list:
-    """The rows of `statement`, as named tuples.
-
-    SQLAlchemy's Row looks a column up by name on every attribute access, about ten
-    times as slow as a namedtuple's; pages and the API read every field of every row.
-    """
+    """The rows of `statement`, as named tuples: pages read every field of every row, and
+    SQLAlchemy's Row is about ten times as slow at that (bench/FINDINGS.md)."""
     result = read(statement, values)
     make_row = row_type(tuple(result.keys()))._make
     return [make_row(row) for row in result.all()]
@@ -108,12 +98,6 @@ def read_rows(statement: Select, values: dict | None = None) -> list:
 @cache
 def row_type(fields: tuple[str, ...]) -> type:
     return namedtuple("Row", fields)
-
-
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its %, _ and \\ taken as plain characters."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def authors_page(options: AuthorListOptions) -> Pagination:
@@ -127,10 +111,14 @@ def authors_page(options: AuthorListOptions) -> Pagination:
         values["pattern"] = contains_pattern(options.q)
     if options.country:
         values["country"] = options.country
-    # Nothing stored is longer than LONGEST_TEXT, so nothing contains such a search: the
-    # page is empty without asking (SQLite refuses LIKE patterns of some 50,000 characters).
-    total = 0 if len(options.q) > LONGEST_TEXT else None
+    total = 0 if longer_than_anything_stored(options.q) else None
     return paginate(statements, values, options, total)
+
+
+def longer_than_anything_stored(search: str) -> bool:
+    """Then nothing contains it, and the list is empty without asking (SQLite refuses LIKE
+    patterns of some 50,000 characters)."""
+    return len(search) > LONGEST_TEXT
 
 
 def country_counts() -> list:

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import delete, func, insert, select, text, update
 
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
-from bookshelf.models import Author, Book
 
 
 def book_counts(app) -> dict[str, int]:

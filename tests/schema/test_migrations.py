@@ -2,7 +2,6 @@
 
 import flask_migrate
 import pytest
-from alembic.script import ScriptDirectory
 from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
     test_model_definitions_match_ddl,
     test_single_head_revision,
@@ -11,13 +10,8 @@ from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
 )
 from sqlalchemy import create_engine, inspect
 
-from bookshelf import PROJECT_ROOT
 from bookshelf.extensions import db
-
-MIGRATIONS = PROJECT_ROOT / "migrations"
-INIT_SETUP = "7489b8465200"
-ADD_COUNTRY = "3cb53bd53050"
-ADD_BOOK_COUNT = "39e9a42f5b5f"
+from tests.schema.revisions import MIGRATIONS, oldest_first, revision_id
 
 
 @pytest.fixture
@@ -40,16 +34,14 @@ def author_columns() -> set[str]:
 
 
 def test_history_starts_with_the_guides_two_revisions():
-    script = ScriptDirectory(str(MIGRATIONS))
-    oldest_first = list(reversed(list(script.walk_revisions())))
-    assert [revision.doc for revision in oldest_first[:2]] == [
+    assert [revision.doc for revision in oldest_first()[:2]] == [
         "init-setup",
         "add-country-to-author",
     ]
 
 
 def test_country_migration_keeps_the_other_columns(alembic_runner):
-    alembic_runner.migrate_up_to(INIT_SETUP)
+    alembic_runner.migrate_up_to(revision_id("init-setup"))
     assert "country" not in author_columns()
     alembic_runner.insert_into("authors", {"id": 1, "name": "Octavia E. Butler", "bio": "Kindred."})
     alembic_runner.insert_into("books", {"id": 1, "title": "Kindred", "author_id": 1})
@@ -96,7 +88,7 @@ def test_flask_db_upgrade_goes_through_the_direct_url(make_app, postgres_url, tm
 
 
 def test_book_count_migration_counts_the_books_already_there(alembic_runner):
-    alembic_runner.migrate_up_to(ADD_COUNTRY)
+    alembic_runner.migrate_up_to(revision_id("add-country-to-author"))
     alembic_runner.insert_into("authors", [{"id": 1, "name": "Many"}, {"id": 2, "name": "None"}])
     alembic_runner.insert_into(
         "books", [{"id": n, "title": f"Book {n}", "author_id": 1} for n in range(1, 4)]

@@ -3,7 +3,7 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from bookshelf.list_options import MAX_PAGE, AuthorListOptions, Paging
+from bookshelf.catalogue.list_options import MAX_PAGE, AuthorListOptions, Paging
 
 
 def read(query: dict | list) -> AuthorListOptions:

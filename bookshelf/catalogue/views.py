@@ -4,22 +4,22 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from bookshelf import queries
-from bookshelf.list_options import AuthorListOptions, Paging
+from bookshelf.catalogue import queries
+from bookshelf.catalogue.list_options import AuthorListOptions, Paging
 
-bp = Blueprint("pages", __name__)
+bp = Blueprint("catalogue", __name__)
 
 
 @bp.get("/")
 def home():
-    return redirect(url_for("pages.authors_page"))
+    return redirect(url_for("catalogue.authors_page"))
 
 
 @bp.get("/authors/")
 def authors_page():
     options = AuthorListOptions.from_args(request.args)
     return render_template(
-        "authors.html",
+        "catalogue/authors.html",
         authors=queries.authors_page(options),
         countries=queries.country_counts(),
         options=options,
@@ -36,15 +36,15 @@ def author_page(author_id: int):
     list_options = AuthorListOptions.from_query_string(request.args.get("back", ""))
     back = urlencode(list_options.link_args())
     return render_template(
-        "author.html",
+        "catalogue/author.html",
         author=author,
         books=queries.books_page(author, paging),
         books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
-        back_url=url_for("pages.authors_page", **list_options.link_args()),
+        back_url=url_for("catalogue.authors_page", **list_options.link_args()),
     )
 
 
 @bp.get("/books/<row_id:author_id>")
 def books_of_author(author_id: int):
     """The URL the Neon guide used for an author's books; it now lives at the author's page."""
-    return redirect(url_for("pages.author_page", author_id=author_id), code=301)
+    return redirect(url_for("catalogue.author_page", author_id=author_id), code=301)

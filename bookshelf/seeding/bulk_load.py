@@ -12,7 +12,7 @@ from itertools import islice
 
 from sqlalchemy import Connection, text
 
-from bookshelf.synthetic_shelf import SyntheticAuthor, synthetic_authors, synthetic_titles
+from bookshelf.seeding.synthetic_shelf import SyntheticAuthor, synthetic_authors, synthetic_titles
 
 ROWS_PER_CHUNK = 5_000
 

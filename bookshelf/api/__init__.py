@@ -1,0 +1,1 @@
+"""The JSON API, with the endpoints of Neon's guide, and its OpenAPI document."""

@@ -1,0 +1,32 @@
+"""The JSON API's endpoints. Lists come a page at a time (`page`, `per_page`, read as
+forgivingly as the pages read them): a prolific author's books, or a big shelf's
+authors, would otherwise grow without bound."""
+
+from pathlib import Path
+
+from flask import Blueprint, request, send_from_directory
+
+from bookshelf.api.json_bodies import author_json, book_json, paged_json
+from bookshelf.catalogue import queries
+from bookshelf.catalogue.list_options import Paging
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI description of these endpoints (and /healthz)."""
+    return send_from_directory(Path(__file__).parent, "openapi.json")
+
+
+@bp.get("/authors/")
+def authors():
+    page = queries.authors_by_id_page(Paging.from_args(request.args))
+    return paged_json(page, author_json, "api.authors")
+
+
+@bp.get("/books/<row_id:author_id>")
+def books(author_id: int):
+    author = queries.author_or_404(author_id)
+    page = queries.books_page(author, Paging.from_args(request.args))
+    return paged_json(page, book_json, "api.books", author_id=author_id)
