@@ -48,10 +48,12 @@ lint-migrations: $(VENV)/.installed-dev
 
 # Builds 10,000-author shelves with 10,000 and 1,000,000 books on the PostgreSQL that
 # BENCH_DATABASE_URL names, measures every page against a bare-Flask ceiling, and writes
-# bench/RESULTS.md and bench/results.png. About 20 minutes.
+# bench/RESULTS.md and bench/results.png. About 20 minutes. A quick look:
+# make bench BENCH_ARGS="--large-books 20000 --rounds 1 --seconds 1 --report-dir /tmp"
+BENCH_ARGS ?=
 bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 $(VENV)/.installed-bench: bench/requirements.txt $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt

@@ -36,7 +36,8 @@ from tests.servers.gunicorn import Gunicorn
 
 BENCH = PROJECT_ROOT / "bench"
 AUTHORS = 10_000
-SIZES = {"small": 10_000, "large": 1_000_000}
+SMALL_BOOKS = 10_000
+LARGE_BOOKS = 1_000_000
 RANDOM_SEED = 1
 WRK = ["wrk", "--threads", "2", "--connections", "8", "--latency"]
 
@@ -125,8 +126,7 @@ def raw_copy(url: str, authors_file: Path, books_file: Path) -> float:
     return seconds
 
 
-def compare_loading(server: str, rounds: int) -> dict:
-    books = SIZES["large"]
+def compare_loading(server: str, rounds: int, books: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         authors_file, books_file = write_copy_files(Path(folder), books)
         seeds, copies = [], []
@@ -340,6 +340,7 @@ def report(
     start_up: dict,
     rounds: int,
     seconds: int,
+    large_books: int,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -397,7 +398,7 @@ def report(
         "",
         "## Loading and start-up",
         "",
-        f"- `flask seed --authors {AUTHORS:,} --books {SIZES['large']:,}`: "
+        f"- `flask seed --authors {AUTHORS:,} --books {large_books:,}`: "
         f"{loading['seed_seconds']:.1f} s (median; runs: "
         + ", ".join(f"{s:.1f}" for s in loading["seeds"])
         + f"). A raw COPY of the same rows into the same schema: {loading['copy_seconds']:.1f} s "
@@ -416,21 +417,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="runs of each page on each server")
     parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
+    parser.add_argument(
+        "--large-books", type=int, default=LARGE_BOOKS, help="books on the large shelf"
+    )
+    parser.add_argument(
+        "--report-dir", type=Path, default=BENCH, help="where RESULTS.md and results.png go"
+    )
     arguments = parser.parse_args()
     server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
 
     print("Loading: bulk seed against raw COPY ...")
-    loading = compare_loading(server, arguments.rounds)
+    loading = compare_loading(server, arguments.rounds, arguments.large_books)
     print(f"  seed {loading['seed_seconds']:.1f} s, COPY {loading['copy_seconds']:.1f} s")
     urls = {}
-    for size, books in SIZES.items():
+    for size, books in {"small": SMALL_BOOKS, "large": arguments.large_books}.items():
         print(f"Building the {size} shelf ({books:,} books) ...")
         urls[size] = recreate(server, f"bench_{size}")
         seed(urls[size], books)
         vacuum_analyze(urls[size])
     start_up = time_create_app()
 
-    logs = Path(tempfile.mkdtemp(prefix="bookshelf-bench-"))
+    logs = Path(tempfile.mkdtemp(prefix="bookshelf-bench-"))  # gunicorn's logs, if a run fails
     servers = {
         "bookshelf": Gunicorn(logs / "bookshelf.log", urls["large"]),
         "ceiling": Gunicorn(logs / "ceiling.log", urls["large"], app="bench.ceiling:app"),
@@ -448,11 +455,20 @@ def main() -> None:
         for running in servers.values():
             running.stop()
 
-    chart(results, BENCH / "results.png")
-    (BENCH / "RESULTS.md").write_text(
-        report(results, ratios, loading, start_up, arguments.rounds, arguments.seconds)
+    folder = arguments.report_dir
+    chart(results, folder / "results.png")
+    (folder / "RESULTS.md").write_text(
+        report(
+            results,
+            ratios,
+            loading,
+            start_up,
+            arguments.rounds,
+            arguments.seconds,
+            arguments.large_books,
+        )
     )
-    print(f"Wrote {BENCH / 'RESULTS.md'} and {BENCH / 'results.png'}")
+    print(f"Wrote {folder / 'RESULTS.md'} and {folder / 'results.png'}")
 
 
 if __name__ == "__main__":

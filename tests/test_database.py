@@ -122,7 +122,8 @@ def test_a_statement_cut_off_while_it_ran_is_not_run_again(app, postgres_url, sq
         return {"value": read(text(slow)).scalar_one()}
 
     def end_the_slow_query() -> None:
-        running_for_a_while = "query = %s AND now() - query_start > interval '1.5 seconds'"
+        # Well past LOST_CONNECTION_FAILS_WITHIN_SECONDS, so it cannot pass for a dead connection.
+        running_for_a_while = "query = %s AND now() - query_start > interval '3 seconds'"
         for _ in range(100):
             time.sleep(0.1)
             if end_connections(postgres_url, running_for_a_while, (slow,)):
