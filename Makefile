@@ -8,10 +8,12 @@ DEBIAN_PACKAGES := chromium pgbouncer
 
 .PHONY: run test lint lint-migrations debian-packages bench
 
+# make run PORT=8000 serves on another port.
+PORT ?= 5000
 run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
-	$(BIN)/flask run
+	$(BIN)/flask run --port $(PORT)
 
 test: $(VENV)/.installed-dev debian-packages
 	$(BIN)/python -m pytest

@@ -13,6 +13,10 @@ DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
 # The Flask-SQLAlchemy bind requests read through (bookshelf.database).
 READS_BIND = "reads"
 
+# The URL schemes Bookshelf runs on: PostgreSQL through the psycopg2 it ships, and SQLite.
+POSTGRESQL_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2")
+SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
+
 # Defaults for PostgreSQL connections; a value given in the URL's query wins.
 POSTGRESQL_CONNECT_ARGS = {"connect_timeout": 10, "application_name": "bookshelf"}
 
@@ -31,7 +35,13 @@ def normalise_database_url(url: str, setting: str = "The database URL") -> str:
             f"{setting} is not a database URL; expected something like "
             "postgresql://user:password@host/dbname"
         ) from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+    if parsed.drivername not in POSTGRESQL_SCHEMES + SQLITE_SCHEMES:
+        raise ValueError(
+            f"{setting} is a {parsed.drivername}:// URL, which Bookshelf does not support; it "
+            "runs on PostgreSQL (postgresql://user:password@host/dbname) or SQLite "
+            "(sqlite:///path/to/bookshelf.sqlite)"
+        )
+    if parsed.drivername in SQLITE_SCHEMES and parsed.database in (None, "", ":memory:"):
         # Pages read through an engine of their own, and each engine would get its own
         # empty in-memory database.
         raise ValueError(

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from flask.cli import NoAppException
 
 from config import Config
 
@@ -11,7 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Config | None = None) -> Flask:
     """Make the app; `config` defaults to a Config read from the environment."""
-    config = config or Config()
+    config = config or config_from_environment()
     app = Flask(
         __name__,
         instance_path=str(config.INSTANCE_PATH),
@@ -27,6 +28,14 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def config_from_environment() -> Config:
+    try:
+        return Config()
+    except ValueError as error:
+        # The `flask` command prints this one as a line of its own, not a traceback.
+        raise NoAppException(str(error)) from None
 
 
 def register_extensions(app: Flask) -> None:
@@ -72,6 +81,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from flask_migrate.cli import downgrade
+
     from bookshelf.seeding.commands import seed_command
 
     app.cli.add_command(seed_command)
+    # Alembic's relative revisions (`flask db downgrade -1`, `-2`), as its documentation
+    # writes them: click would take them for unknown options and refuse them.
+    downgrade.ignore_unknown_options = True

@@ -1,13 +1,22 @@
 """Error pages for readers and JSON errors for API clients, in one place."""
 
+import click
 from flask import Flask, current_app, json, render_template, request
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+
+from bookshelf.database import read
+from bookshelf.schema.version import names_a_missing_table_or_column, schema_version
+
+
+class SchemaNotCurrent(ServiceUnavailable):
+    """The database's schema is not the one the code needs; the description says which."""
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(DBAPIError, database_error)
+    app.register_error_handler(SchemaNotCurrent, schema_not_current)
     app.register_error_handler(UnicodeDecodeError, undecodable_request)
 
 
@@ -15,6 +24,14 @@ def database_error_cause(error: SQLAlchemyError) -> str:
     """The first line of what the database (or its driver) said, for a one-line message."""
     message = str(getattr(error, "orig", None) or error).strip()
     return message.splitlines()[0] if message else type(error).__name__
+
+
+def cannot_reach_the_database(error: SQLAlchemyError, setting: str) -> click.ClickException:
+    """The one line a command ends with when the database does not answer."""
+    return click.ClickException(
+        f"Cannot reach the database ({database_error_cause(error)}). "
+        f"Check {setting} and that the server is running."
+    )
 
 
 def wants_json() -> bool:
@@ -38,22 +55,34 @@ def undecodable_request(error: UnicodeDecodeError):
     return http_error(BadRequest("The address has characters that are not valid UTF-8."))
 
 
-def database_unavailable(error: OperationalError):
-    """The database did not answer: one log line naming the cause, and a 503 for the client.
+def is_connection_failure(error: DBAPIError) -> bool:
+    """The database did not answer (refused, dropped, timed out) rather than refused the SQL."""
+    return error.connection_invalidated or error.statement is None
 
-    Only connection failures get this; any other OperationalError is a fault to fix, and
-    goes on to be a logged 500.
-    """
-    if not (error.connection_invalidated or error.statement is None):
-        raise error
-    current_app.logger.error(
-        "database unavailable for %s %s: %s",
-        request.method,
-        request.path,
-        database_error_cause(error),
-    )
-    return http_error(
-        ServiceUnavailable(
-            "The catalogue's database is not answering right now. Please try again shortly."
+
+def database_error(error: DBAPIError):
+    """A 503 with one log line when the database does not answer, or when its schema is not
+    the one the code needs (a missing table or column); anything else is a fault to fix,
+    and goes on to be a logged 500."""
+    if is_connection_failure(error):
+        log_unavailable("database unavailable", database_error_cause(error))
+        return http_error(
+            ServiceUnavailable(
+                "The catalogue's database is not answering right now. Please try again shortly."
+            )
         )
-    )
+    if not names_a_missing_table_or_column(error):
+        raise error
+    version = schema_version(read)
+    if version.current:
+        raise error
+    return schema_not_current(SchemaNotCurrent(version.explanation()))
+
+
+def schema_not_current(error: SchemaNotCurrent):
+    log_unavailable("schema not up to date", error.description)
+    return http_error(error)
+
+
+def log_unavailable(what: str, cause: str) -> None:
+    current_app.logger.error("%s for %s %s: %s", what, request.method, request.path, cause)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bookshelf.schema import time_limits
 from bookshelf.schema.book_count_triggers import restore_sqlite_triggers
-from bookshelf.schema.migration_engine import migration_engine, migration_url
+from bookshelf.schema.migration_engine import connect, migration_engine, migration_url
 
 config = context.config
 if config.config_file_name is not None:
@@ -61,7 +61,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection") or migration_engine()
     if isinstance(connectable, Engine):
-        with connectable.connect() as connection:
+        with connect(connectable) as connection:
             run_migrations_on(connection)
     else:
         run_migrations_on(connectable)

@@ -4,6 +4,7 @@ connection (the pool renews them all), and only a connection that died is given 
 import threading
 import time
 
+import flask_migrate
 import psycopg2
 import pytest
 from flask import abort
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError
 
 from bookshelf.database import read
+from bookshelf.extensions import db
 
 
 def end_connections(url: str, condition: str = "true", values: tuple = ()) -> int:
@@ -35,6 +37,10 @@ def app(make_app, postgres_url):
     process id twice, one that drops its connection after its first read, and one that
     drops it after its only read."""
     app = make_app(postgres_url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        # The tests end the app's connections and count them: only the reads engine's stays.
+        db.engine.dispose()
 
     def backend_id() -> int:
         return read(text("SELECT pg_backend_pid()")).scalar_one()

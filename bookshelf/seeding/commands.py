@@ -6,9 +6,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bookshelf.errors import database_error_cause
+from bookshelf.errors import cannot_reach_the_database, database_error_cause
 from bookshelf.extensions import db
-from bookshelf.schema.version import schema_is_current
+from bookshelf.schema.version import schema_version
 from bookshelf.seeding.bulk_load import load_synthetic_shelf
 from bookshelf.seeding.sample_shelf import SAMPLE_SHELF, seed_sample_shelf
 
@@ -51,16 +51,12 @@ def seed_command(authors: int | None, books: int | None, random_seed: int) -> No
 
 def require_current_schema() -> None:
     try:
-        current = schema_is_current()
+        with db.engine.connect() as connection:
+            version = schema_version(connection.execute)
     except OperationalError as error:
-        raise click.ClickException(
-            f"Cannot reach the database ({database_error_cause(error)}). "
-            "Check DATABASE_URL and that the server is running."
-        ) from None
-    if not current:
-        raise click.ClickException(
-            "The database schema is not up to date: run `flask db upgrade` first."
-        )
+        raise cannot_reach_the_database(error, "DATABASE_URL") from None
+    if not version.current:
+        raise click.ClickException(version.explanation())
 
 
 def seed_sample() -> None:

@@ -90,7 +90,7 @@ def test_seed_before_upgrade_says_to_run_the_migrations(empty_app):
 
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "Error: The database schema is not up to date: run `flask db upgrade` first."
+        "Error: The database has no tables yet: run `flask db upgrade` first."
     )
 
 

@@ -1,0 +1,93 @@
+"""`flask db ...` as the README and Alembic's documentation write it, and one line, not a
+traceback, when it cannot run."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bookshelf import PROJECT_ROOT
+from bookshelf.extensions import db
+from bookshelf.schema.version import schema_version
+from tests.schema.revisions import oldest_first, revision_id
+
+
+@pytest.fixture
+def upgraded(empty_app):
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    return runner
+
+
+def applied(app) -> list[str]:
+    """The revisions the app's database is at."""
+    with app.app_context(), db.engine.connect() as connection:
+        return sorted(schema_version(connection.execute).applied)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_downgrade_by_relative_steps(empty_app, upgraded, steps):
+    revisions = [revision.revision for revision in oldest_first()]
+
+    result = upgraded.invoke(args=["db", "downgrade", f"-{steps}"])
+
+    assert result.exit_code == 0, result.output
+    assert applied(empty_app) == [revisions[-1 - steps]]
+
+
+def test_downgrade_to_a_revision_id_and_to_base(empty_app, upgraded):
+    add_country = revision_id("add-country-to-author")
+
+    assert upgraded.invoke(args=["db", "downgrade", add_country]).exit_code == 0
+    assert applied(empty_app) == [add_country]
+    assert upgraded.invoke(args=["db", "downgrade", "base"]).exit_code == 0
+    assert applied(empty_app) == []
+    assert upgraded.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert applied(empty_app) == [oldest_first()[-1].revision]
+
+
+@pytest.mark.parametrize("command", [["upgrade"], ["current"], ["check"], ["downgrade", "-1"]])
+def test_a_database_that_does_not_answer_is_one_line(make_app, unreachable_postgres_url, command):
+    runner = make_app(unreachable_postgres_url).test_cli_runner()
+
+    result = runner.invoke(args=["db", *command])
+
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Cannot reach the database (")
+    assert result.output.rstrip().endswith("Check DATABASE_URL and that the server is running.")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def run_flask(tmp_path, database_url: str, *args: str) -> subprocess.CompletedProcess:
+    environment = {"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "PATH": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("notaurl", "Error: DATABASE_URL is not a database URL; expected something like"),
+        ("mysql://reader@db.example/shelf", "Error: DATABASE_URL is a mysql:// URL, which"),
+    ],
+)
+@pytest.mark.parametrize("args", [["--help"], ["db", "upgrade"], ["seed"]])
+def test_a_bad_database_url_is_one_line_with_no_traceback(tmp_path, url, message, args):
+    result = run_flask(tmp_path, url, *args)
+
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith(message)
+    if args != ["--help"]:
+        assert result.returncode != 0
+
+
+def test_an_unsupported_database_names_the_supported_ones(tmp_path):
+    result = run_flask(tmp_path, "mysql://reader@db.example/shelf", "db", "upgrade")
+    assert "PostgreSQL (postgresql://" in result.stderr
+    assert "SQLite (sqlite:///" in result.stderr
