@@ -32,7 +32,9 @@ def test_an_unmigrated_database_is_a_503_that_says_to_upgrade(empty_app, caplog,
         assert response.mimetype == "text/html"
         page = response.get_data(as_text=True)
         assert "run `flask db upgrade` first" in page
+        # Every page needs the database: the way on is to try this one again, not another.
         assert "Browse all authors" not in page
+        assert f'<a href="{path}">Try again</a>' in page
     [line] = schema_lines(caplog)
     assert f"GET {path}" in line.getMessage()
     assert line.exc_info is None
@@ -97,3 +99,4 @@ def test_a_missing_table_on_a_current_schema_is_still_a_fault(app, caplog):
 
     assert response.status_code == 500
     assert schema_lines(caplog) == []
+    assert '<a href="/authors/?q=ring">Try again</a>' in response.get_data(as_text=True)
