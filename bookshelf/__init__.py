@@ -40,7 +40,10 @@ def config_from_environment() -> Config:
 
 def register_extensions(app: Flask) -> None:
     from bookshelf import database, sqlite
-    from bookshelf.catalogue import models  # noqa: F401  (the tables must be known to Migrate)
+    # The tables must be known to Migrate.
+    from bookshelf.accounts import models as accounts_models  # noqa: F401
+    from bookshelf.catalogue import models as catalogue_models  # noqa: F401
+    from bookshelf.history import models as history_models  # noqa: F401
     from bookshelf.extensions import db, migrate
 
     db.init_app(app)

@@ -19,8 +19,13 @@ class Author(db.Model):
     # Kept by database triggers on books (see the add-book-count-to-author revision), so
     # sorting by number of books reads one indexed column instead of counting every book.
     book_count: Mapped[int] = mapped_column(server_default=text("0"))
+    # Bumped by every UPDATE through the ORM, so an edit made from a form opened before
+    # someone else's is caught rather than saved over it.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
 
     books: Mapped[list["Book"]] = relationship(back_populates="author")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Author {self.id} {self.name!r}>"
@@ -33,8 +38,11 @@ class Book(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(server_default=text("1"))
 
     author: Mapped[Author] = relationship(back_populates="books")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Book {self.id} {self.title!r}>"

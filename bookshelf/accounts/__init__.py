@@ -1,0 +1,1 @@
+"""Curators' accounts: the users table, passwords, signing in and out, and `flask users`."""
