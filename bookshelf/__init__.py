@@ -39,17 +39,20 @@ def config_from_environment() -> Config:
 
 
 def register_extensions(app: Flask) -> None:
+    # Every model module is imported so that Migrate knows all the tables.
     from bookshelf import database, sqlite
-    # The tables must be known to Migrate.
     from bookshelf.accounts import models as accounts_models  # noqa: F401
+    from bookshelf.accounts import sessions
     from bookshelf.catalogue import models as catalogue_models  # noqa: F401
+    from bookshelf.extensions import csrf, db, migrate
     from bookshelf.history import models as history_models  # noqa: F401
-    from bookshelf.extensions import db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     database.init_app(app)
     sqlite.init_app(app)
+    csrf.init_app(app)
+    sessions.init_app(app)
 
 
 def register_security(app: Flask) -> None:
@@ -66,6 +69,7 @@ def register_templating(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from bookshelf import health
+    from bookshelf.accounts import views as accounts
     from bookshelf.api import views as api
     from bookshelf.catalogue import views as catalogue
     from bookshelf.converters import RowIdConverter
@@ -75,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(accounts.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app, json, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(SchemaNotCurrent, schema_not_current)
     app.register_error_handler(UnicodeDecodeError, undecodable_request)
+    app.register_error_handler(CSRFError, form_not_from_here)
 
 
 def database_error_cause(error: SQLAlchemyError) -> str:
@@ -58,6 +60,17 @@ def undecodable_request(error: UnicodeDecodeError):
 def is_connection_failure(error: DBAPIError) -> bool:
     """The database did not answer (refused, dropped, timed out) rather than refused the SQL."""
     return error.connection_invalidated or error.statement is None
+
+
+def form_not_from_here(error: CSRFError):
+    """A POST without the token its form carries: a form from another site, or one open so
+    long that its session ended."""
+    return http_error(
+        BadRequest(
+            "This form could not be accepted: it has expired or did not come from this site. "
+            "Go back, reload the page and try again."
+        )
+    )
 
 
 def database_error(error: DBAPIError):

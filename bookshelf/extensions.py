@@ -1,7 +1,9 @@
 """The Flask extensions, created unbound; create_app binds them to an app."""
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Named constraints come out the same on every database, so migrations can refer to them.
@@ -17,3 +19,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 # Batch mode lets ALTERs run on SQLite (it recreates the table there; elsewhere it
 # is a plain ALTER), so a migration generated on one database runs on both.
 migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+# Every POST needs the form's CSRF token (the JSON API only reads).
+csrf = CSRFProtect()

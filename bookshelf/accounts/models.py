@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import BigInteger, DateTime, Identity, Integer, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -11,7 +12,7 @@ from bookshelf.extensions import db
 ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(ID, Identity(), primary_key=True)
@@ -24,6 +25,14 @@ class User(db.Model):
     # In every session cookie this user holds; a new one refuses every cookie issued before
     # (signing out, a new password, disabling).
     session_token: Mapped[str] = mapped_column(Text)
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id, and the token that makes it valid."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return not self.disabled
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"

@@ -1,0 +1,55 @@
+"""Passwords: argon2id hashes, and the rules a new password must meet (OWASP ASVS 6.2: at
+least 8 characters, no composition rules, none of the most common passwords)."""
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 8
+# Long enough for any passphrase, short enough that hashing it costs nothing unusual.
+MAX_LENGTH = 128
+
+# argon2-cffi's defaults are RFC 9106's low-memory profile (argon2id, 64 MiB, 3 passes).
+hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Made with other parameters than today's, so to be hashed again at the next sign-in."""
+    return hasher.check_needs_rehash(password_hash)
+
+
+# A hash of no one's password, checked when an email is unknown, so that a wrong email
+# costs the same time as a wrong password.
+@cache
+def decoy_hash() -> str:
+    return hasher.hash("no account has this password")
+
+
+def password_problem(password: str) -> str | None:
+    """Why `password` cannot be used, or None when it can."""
+    if len(password) < MIN_LENGTH:
+        return f"A password needs at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"A password can have at most {MAX_LENGTH} characters."
+    if password.lower() in common_passwords():
+        return "That password is one of the most common ones; choose another."
+    return None
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
