@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 import psycopg2
 import psycopg2.extras
 from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask_login import AnonymousUserMixin
 
 from bookshelf import PROJECT_ROOT, templating
 from bookshelf.api.json_bodies import author_json, book_json, paged_json
 from bookshelf.catalogue.list_options import AuthorListOptions, Paging, contains_pattern
 from bookshelf.converters import RowIdConverter
-from bookshelf.security import add_security_headers
+from bookshelf.security import SessionCookies, add_security_headers
 
 AUTHOR_COLUMNS = (
     "authors.id, authors.name, authors.bio, authors.country, authors.created_at, authors.book_count"
@@ -192,6 +193,11 @@ app = Flask(
     __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
 )
 app.url_map.converters["row_id"] = RowIdConverter
+# Readers are signed out; the pages still look at the session (for messages and who is
+# signed in), which Bookshelf answers with Vary: Cookie, so the ceiling does too.
+app.secret_key = "ceiling"
+app.session_interface = SessionCookies()
+app.context_processor(lambda: {"current_user": AnonymousUserMixin()})
 templating.init_app(app)
 app.register_blueprint(catalogue)
 app.register_blueprint(api)

@@ -6,6 +6,7 @@ dropped and recreated before each test).
 """
 
 import os
+import re
 import socket
 
 import flask_migrate
@@ -13,6 +14,9 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from bookshelf import create_app
+from bookshelf.accounts.models import User
+from bookshelf.accounts.passwords import hash_password
+from bookshelf.accounts.sessions import new_session_token
 from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
 from config import TestingConfig, normalise_database_url
@@ -157,3 +161,43 @@ def migrated(make_app):
         return url
 
     return migrate_and_seed
+
+
+CURATOR_EMAIL = "curator@bookshelf.example"
+CURATOR_PASSWORD = "a quiet shelf of paper"
+
+
+@pytest.fixture
+def curator(app):
+    """A curator's account; gives its id."""
+    with app.app_context():
+        user = User(
+            email=CURATOR_EMAIL,
+            password_hash=hash_password(CURATOR_PASSWORD),
+            session_token=new_session_token(),
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def csrf_token_on(page: str) -> str:
+    """The CSRF token of the (first) form on a page."""
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page).group(0)
+    return re.search(r'value="([^"]+)"', field).group(1)
+
+
+def submit(client, url: str, data: dict, form_url: str | None = None):
+    """POST `data` to `url` as the form on `form_url` (by default `url`) would, with its
+    CSRF token; gives the response, redirects not followed."""
+    page = client.get(form_url or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token_on(page), **data})
+
+
+@pytest.fixture
+def curator_client(app, curator):
+    """A test client signed in as the curator, through the sign-in form."""
+    client = app.test_client()
+    response = submit(client, "/login", {"email": CURATOR_EMAIL, "password": CURATOR_PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
