@@ -11,6 +11,7 @@ Serve it with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
 
 import math
 import os
+from collections import namedtuple
 from urllib.parse import urlencode
 
 import psycopg2
@@ -34,6 +35,8 @@ ORDERS = {
     "newest": "authors.created_at DESC, authors.id DESC",
 }
 BOOK_ORDER = "books.title, books.id"
+TITLES_SHOWN = 3
+TitleMatches = namedtuple("TitleMatches", ["titles", "more"])
 
 catalogue = Blueprint("catalogue", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -119,6 +122,7 @@ def authors_page():
         conditions.append("authors.country = %(country_1)s")
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     authors = page_of("authors", AUTHOR_COLUMNS, where, params, ORDERS[options.sort], options)
+    found = matching_titles(options.q, [author.id for author in authors.items])
     with cursor() as cur:
         cur.execute(
             "SELECT authors.country, count(*) AS authors FROM authors WHERE authors.country "
@@ -130,10 +134,40 @@ def authors_page():
     return render_template(
         "catalogue/authors.html",
         authors=authors,
+        matching_titles=found,
         countries=countries,
         options=options,
         back=urlencode(options.link_args()),
     )
+
+
+def matching_titles(search: str, author_ids: list[int]) -> dict:
+    """By author, the first few of their titles a search matches, and how many more."""
+    if not (search and author_ids):
+        return {}
+    with cursor() as cur:
+        cur.execute(
+            "SELECT ranked.author_id, ranked.title, ranked.matches FROM (SELECT books.author_id "
+            "AS author_id, books.title AS title, row_number() OVER (PARTITION BY books.author_id "
+            "ORDER BY books.title, books.id) AS position, count(*) OVER (PARTITION BY "
+            "books.author_id) AS matches FROM books WHERE books.author_id IN %(author_ids)s AND "
+            "books.title ILIKE %(pattern)s ESCAPE '\\') AS ranked WHERE ranked.position <= "
+            "%(position_1)s ORDER BY ranked.author_id, ranked.position",
+            {
+                "author_ids": tuple(author_ids),
+                "pattern": contains_pattern(search),
+                "position_1": TITLES_SHOWN,
+            },
+        )
+        rows = cur.fetchall()
+    titles, matches = {}, {}
+    for author_id, title, count in rows:
+        titles.setdefault(author_id, []).append(title)
+        matches[author_id] = count
+    return {
+        author_id: TitleMatches(shown, matches[author_id] - len(shown))
+        for author_id, shown in titles.items()
+    }
 
 
 def find_author(author_id: int):

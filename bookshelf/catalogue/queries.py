@@ -69,6 +69,36 @@ BOOKS_OF_AUTHOR = PageStatements(
     BOOK_FIELDS, [books.c.author_id == bindparam("author_id")], (books.c.title, books.c.id)
 )
 
+# Why a search found an author, when a book title is the reason: for each author on the
+# page (`author_ids`), their first TITLES_SHOWN titles containing `pattern`, by title,
+# each with the number of the author's titles that do.
+TITLES_SHOWN = 3
+TitleMatches = namedtuple("TitleMatches", ["titles", "more"])
+RANKED_MATCHING_TITLES = (
+    select(
+        books.c.author_id,
+        books.c.title,
+        func.row_number()
+        .over(partition_by=books.c.author_id, order_by=(books.c.title, books.c.id))
+        .label("position"),
+        func.count().over(partition_by=books.c.author_id).label("matches"),
+    )
+    .where(
+        books.c.author_id.in_(bindparam("author_ids", expanding=True)),
+        books.c.title.ilike(bindparam("pattern"), escape="\\"),
+    )
+    .subquery("ranked")
+)
+MATCHING_TITLES = (
+    select(
+        RANKED_MATCHING_TITLES.c.author_id,
+        RANKED_MATCHING_TITLES.c.title,
+        RANKED_MATCHING_TITLES.c.matches,
+    )
+    .where(RANKED_MATCHING_TITLES.c.position <= TITLES_SHOWN)
+    .order_by(RANKED_MATCHING_TITLES.c.author_id, RANKED_MATCHING_TITLES.c.position)
+)
+
 
 @cache
 def author_list_statements(sort: str, search: bool, by_country: bool) -> PageStatements:
@@ -113,6 +143,22 @@ def authors_page(options: AuthorListOptions) -> Pagination:
         values["country"] = options.country
     total = 0 if longer_than_anything_stored(options.q) else None
     return paginate(statements, values, options, total)
+
+
+def matching_titles(search: str, author_ids: list[int]) -> dict[int, TitleMatches]:
+    """By author, the first few titles of theirs that `search` matches, and how many more
+    it does: one statement for the page's authors, and none without a search."""
+    if not (search and author_ids):
+        return {}
+    values = {"author_ids": author_ids, "pattern": contains_pattern(search)}
+    titles, matches = {}, {}
+    for author_id, title, count in read(MATCHING_TITLES, values):
+        titles.setdefault(author_id, []).append(title)
+        matches[author_id] = count
+    return {
+        author_id: TitleMatches(shown, matches[author_id] - len(shown))
+        for author_id, shown in titles.items()
+    }
 
 
 def longer_than_anything_stored(search: str) -> bool:

@@ -18,9 +18,12 @@ def home():
 @bp.get("/authors/")
 def authors_page():
     options = AuthorListOptions.from_args(request.args)
+    authors = queries.authors_page(options)
     return render_template(
         "catalogue/authors.html",
-        authors=queries.authors_page(options),
+        authors=authors,
+        # Why each author is in a search's results, when a book title is the reason.
+        matching_titles=queries.matching_titles(options.q, [row.id for row in authors.items]),
         countries=queries.country_counts(),
         options=options,
         # Author links carry where the reader is, so the author's page can link back here.

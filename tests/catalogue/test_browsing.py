@@ -6,15 +6,41 @@ import re
 import pytest
 
 
+def text_of(markup: str) -> str:
+    """What a reader sees of a fragment: its text, without tags such as <mark>."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
 def names_on(page: str) -> list[str]:
-    return [
-        html.unescape(name) for name in re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a>', page)
-    ]
+    return [text_of(name) for name in re.findall(r'<th scope="row"><a [^>]*>(.*?)</a>', page)]
 
 
 def titles_on(page: str) -> list[str]:
-    block = page.split('<ol class="books"', 1)[1].split("</ol>", 1)[0]
-    return [html.unescape(title) for title in re.findall(r"<li>([^<]*)</li>", block)]
+    block = page.split('<ul class="books">', 1)[1].split("</ul>", 1)[0]
+    return [text_of(title) for title in re.findall(r"<li>(.*?)</li>", block)]
+
+
+def row_of(page: str, name: str) -> str:
+    """The author list's row for the author called `name`."""
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")
+    return next(row for row in rows if names_on(row) == [name])
+
+
+def matching_titles_in(row: str) -> str:
+    """The titles a search result shows as the reason it is there, as a reader reads them."""
+    found = re.search(r'<p class="matching-titles">(.*?)</p>', row, re.S)
+    return " ".join(text_of(found[1]).split()) if found else ""
+
+
+def marked_in(markup: str) -> list[str]:
+    return [html.unescape(marked) for marked in re.findall(r"<mark>(.*?)</mark>", markup)]
+
+
+def pager(page: str, label: str) -> str:
+    """The navigation labelled exactly `label`, as markup."""
+    return re.search(rf'<nav class="[^"]*" aria-label="{re.escape(label)}">.*?</nav>', page, re.S)[
+        0
+    ]
 
 
 def get_page(client, url: str) -> str:
@@ -90,6 +116,37 @@ def test_a_page_past_the_end_is_empty_with_a_way_back(client, add_authors, page_
     assert '<a href="/authors/">back to the first</a>' in page
 
 
+@pytest.mark.parametrize(
+    ("list_of", "label", "list_starts"),
+    [("authors", "Pages of authors", "<table"), ("books", "Pages of books", '<ul class="books">')],
+)
+def test_pagers_above_and_below_a_list_say_which_page_of_how_many(
+    client, add_authors, add_author, list_of, label, list_starts
+):
+    add_authors(29)
+    author_id = add_author("Prolific", books=[f"Book {n:02}" for n in range(30)])
+    path = "/authors/" if list_of == "authors" else f"/authors/{author_id}"
+
+    page = get_page(client, f"{path}?page=2&per_page=10")
+
+    above, below = pager(page, f"{label}, top"), pager(page, label)
+    assert page.index(above) < page.index(list_starts) < page.index(below)
+    for nav in (above, below):
+        assert "Page 2 of 3" in text_of(nav)
+        assert f'rel="prev" href="{path}?page=1&amp;per_page=10"' in nav
+        assert f'rel="next" href="{path}?page=3&amp;per_page=10"' in nav
+    # Only the pager below numbers the pages.
+    assert 'aria-current="page"' in below
+    assert 'aria-current="page"' not in above
+
+
+def test_a_list_of_one_page_has_no_pager(client, add_authors):
+    add_authors(3)
+    page = get_page(client, "/authors/")
+    assert '<nav class="pagination' not in page
+    assert "Page 1 of 1" not in page
+
+
 # Searching
 
 
@@ -141,6 +198,76 @@ def test_a_search_with_no_match_says_so_and_echoes_the_query_safely(client, add_
     assert "No authors match." in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# Why a search found an author
+
+
+def test_a_search_shows_the_titles_it_matched_highlighted(client, add_author):
+    add_author(
+        "Ursula K. Le Guin",
+        books=["The Wandering Ring", "A Wizard of Earthsea", "Spring Tales", "Ring Cycle", "Bring"],
+    )
+    add_author("Tove Jansson", books=["The Summer Book", "RINGS of Moominvalley"])
+
+    page = get_page(client, "/authors/?q=rInG")
+
+    le_guin, jansson = row_of(page, "Ursula K. Le Guin"), row_of(page, "Tove Jansson")
+    # The first three by title, and how many more there are.
+    assert (
+        matching_titles_in(le_guin) == "Matching titles: Bring, Ring Cycle, Spring Tales and 1 more"
+    )
+    assert marked_in(le_guin) == ["ring", "Ring", "ring"]
+    assert "<cite>Sp<mark>ring</mark> Tales</cite>" in le_guin
+    assert matching_titles_in(jansson) == "Matching titles: RINGS of Moominvalley"
+    assert marked_in(jansson) == ["RING"]
+
+
+def test_a_name_that_matched_is_highlighted_and_shows_no_titles(client, add_author):
+    add_author("Ringo Starr", books=["Octopus's Garden"])
+
+    row = row_of(get_page(client, "/authors/?q=ring"), "Ringo Starr")
+
+    assert ">" + "<mark>Ring</mark>o Starr</a>" in row
+    assert matching_titles_in(row) == ""
+
+
+@pytest.mark.parametrize("url", ["/authors/", "/authors/?country=Peru", "/authors/?sort=books"])
+def test_only_a_search_marks_names_or_shows_titles(client, add_author, url):
+    add_author("Ringo Starr", country="Peru", books=["Ring Cycle"])
+    page = get_page(client, url)
+    assert names_on(page) == ["Ringo Starr"]
+    assert "matching-titles" not in page
+    assert "<mark>" not in page
+
+
+def test_highlighted_names_and_titles_are_escaped(client, add_author):
+    add_author("<b>Bold</b> & Co", books=["<script>alert(1)</script> & Ring", "Plain"])
+
+    tags = row_of(get_page(client, "/authors/?q=%3CSCRIPT%3E"), "<b>Bold</b> & Co")
+    ampersand = row_of(get_page(client, "/authors/?q=%26"), "<b>Bold</b> & Co")
+
+    assert "<script>" not in tags
+    assert "<cite><mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt; &amp; Ring</cite>" in tags
+    assert matching_titles_in(tags) == "Matching titles: <script>alert(1)</script> & Ring"
+    # A search for "&" marks the character, not a piece of the "&amp;" it is written as.
+    assert "&lt;b&gt;Bold&lt;/b&gt; <mark>&amp;</mark> Co</a>" in ampersand
+    assert marked_in(ampersand) == ["&", "&"]
+
+
+def test_highlighting_ignores_case_beyond_ascii(client, add_author):
+    add_author("Émile Zola")
+    add_author("Väinö Linna", books=["Täällä Pohjantähden alla"])
+    assert "<mark>Émile</mark> Zola" in get_page(client, "/authors/?q=éMILE")
+    linna = row_of(get_page(client, "/authors/?q=TÄÄLLÄ"), "Väinö Linna")
+    assert "<cite><mark>Täällä</mark> Pohjantähden alla</cite>" in linna
+
+
+def test_like_wildcards_are_highlighted_as_plain_characters(client, add_author):
+    add_author("Percent", books=["100% Fiction", "1000 Fictions", "Snake_case"])
+    row = row_of(get_page(client, "/authors/?q=0%25"), "Percent")
+    assert matching_titles_in(row) == "Matching titles: 100% Fiction"
+    assert marked_in(row) == ["0%"]
 
 
 # Sorting
@@ -234,8 +361,19 @@ def test_an_authors_books_are_paged_by_title(client, add_author):
     assert titles_on(first) == [f"Title {n:02}" for n in range(1, 26)]
     assert "30 books" in first
     assert titles_on(second) == [f"Title {n:02}" for n in range(26, 31)]
-    assert '<ol class="books" start="26">' in second
+    assert status_line(second) == "Showing 26–30 of 30 books"
     assert f'rel="prev" href="/authors/{author_id}?page=1"' in second
+
+
+def test_an_authors_page_lists_books_unnumbered_and_counts_them_once(client, add_author):
+    author_id = add_author("Ada", country="Peru", books=["Third", "First", "Second"])
+
+    page = get_page(client, f"/authors/{author_id}")
+
+    assert titles_on(page) == ["First", "Second", "Third"]
+    assert "<ol" not in page
+    assert '<h2 id="books-heading">Books</h2>' in page
+    assert page.count("3 books") == 1
 
 
 def test_the_back_link_returns_to_the_list_page_the_reader_came_from(client, add_authors):
@@ -271,12 +409,17 @@ def test_a_forged_back_link_only_ever_leads_to_the_author_list(client, add_autho
 # Cost
 
 
+# A search sends one statement more than a list: the matching titles of its page's authors.
 @pytest.mark.parametrize(
-    "url",
-    ["/authors/", "/authors/?q=book&sort=books", "/authors/?country=Peru&sort=newest&page=2"],
+    ("url", "statements"),
+    [
+        ("/authors/", 3),
+        ("/authors/?q=book&sort=books", 4),
+        ("/authors/?country=Peru&sort=newest&page=2", 3),
+    ],
 )
 def test_the_list_costs_the_same_statements_for_200_authors_as_for_2(
-    client, add_authors, sql_statements, url
+    client, add_authors, sql_statements, url, statements
 ):
     add_authors(2, books_each=3, country="Peru")
     sql_statements.clear()
@@ -287,7 +430,7 @@ def test_the_list_costs_the_same_statements_for_200_authors_as_for_2(
     sql_statements.clear()
     client.get(url)
 
-    assert len(sql_statements) == with_two == 3
+    assert len(sql_statements) == with_two == statements
 
 
 def test_an_authors_page_costs_the_same_statements_for_200_books_as_for_2(

@@ -154,6 +154,10 @@ def test_reader_finds_an_author_by_a_book_title_and_goes_back_to_the_search(
 
     expect(page.get_by_role("status")).to_have_text("Showing 1–1 of 1 author")
     expect(author_links(page)).to_have_text(["Tove Jansson"])
+    # The title that matched is shown, the search marked in it.
+    expect(page.get_by_role("table").locator("cite")).to_have_text(["Comet in Moominland"])
+    expect(page.get_by_role("table").locator("mark")).to_have_text(["Comet in Moominland"])
+    page.screenshot(path=artifacts_dir / f"search-{backend}.png", full_page=True)
 
     author_links(page).first.click()
 
@@ -179,10 +183,14 @@ def test_reader_finds_an_author_by_a_book_title_and_goes_back_to_the_search(
 
 def test_reader_pages_through_the_list_and_goes_back_to_the_same_page(page, shelf):
     page.goto("/authors/")
-    pages = page.get_by_role("navigation", name="Pages of authors")
+    pages = page.get_by_role("navigation", name="Pages of authors", exact=True)
+    pages_above = page.get_by_role("navigation", name="Pages of authors, top")
+    expect(pages_above).to_contain_text("Page 1 of 2")
 
-    pages.get_by_role("link", name="Next →").click()
+    pages_above.get_by_role("link", name="Next →").click()
     expect(page.get_by_role("status")).to_have_text("Showing 26–30 of 30 authors")
+    expect(pages_above).to_contain_text("Page 2 of 2")
+    expect(pages).to_contain_text("Page 2 of 2")
     expect(author_links(page)).to_have_text(
         ["Väinö Linna", "Wole Soyinka", "Yasunari Kawabata", "Yoko Ogawa", "Yukio Mishima"]
     )
@@ -238,3 +246,50 @@ def test_author_list_on_a_phone(new_page, shelf, artifacts_dir, backend):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
     expect(page.get_by_role("complementary", name="Countries")).to_be_in_viewport()
     page.screenshot(path=artifacts_dir / f"authors-phone-{backend}.png", full_page=True)
+
+
+def phone(new_page):
+    return new_page(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+
+
+def lines_of_text(locator) -> int:
+    return locator.evaluate(
+        "element => Math.round(element.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(element).lineHeight))"
+    )
+
+
+def test_countries_and_the_list_fit_a_phone(new_page, shelf, add_author):
+    add_author("Kazuo Ishiguro", country="United Kingdom", books=["Never Let Me Go"])
+    page = phone(new_page)
+    page.goto("/authors/")
+
+    # The country goes under the name, on one line, and the table is no wider than the screen.
+    table = page.get_by_role("table")
+    assert lines_of_text(table.get_by_text("United Kingdom").filter(visible=True)) == 1
+    assert table.evaluate("table => table.getBoundingClientRect().right") <= PHONE_VIEWPORT["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+
+    # The chips scroll sideways inside the screen, the chosen one first and wholly in view.
+    page.get_by_role("link", name="United Kingdom").click()
+    expect(author_links(page)).to_have_text(["Kazuo Ishiguro"])
+    chips = page.get_by_role("complementary", name="Countries").get_by_role("list")
+    box = chips.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_VIEWPORT["width"]
+    assert chips.evaluate("list => list.scrollWidth > list.clientWidth")
+    expect(chips.get_by_role("link", name="United Kingdom")).to_be_in_viewport(ratio=1)
+
+
+def test_search_results_and_an_author_on_a_phone(new_page, shelf, artifacts_dir, backend):
+    page = phone(new_page)
+    page.goto("/authors/?q=moomin")
+    expect(author_links(page)).to_have_text(["Tove Jansson"])
+    expect(page.get_by_role("table").locator("cite")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    page.screenshot(path=artifacts_dir / f"search-phone-{backend}.png", full_page=True)
+
+    author_links(page).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tove Jansson")
+    expect(page.get_by_role("region", name="Books").get_by_role("listitem")).to_have_count(4)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    page.screenshot(path=artifacts_dir / f"author-phone-{backend}.png", full_page=True)
