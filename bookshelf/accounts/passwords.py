@@ -43,9 +43,21 @@ def password_problem(password: str) -> str | None:
         return f"A password needs at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"A password can have at most {MAX_LENGTH} characters."
+    if not encodable(password):
+        return "A password can only have characters that UTF-8 can encode."
     if password.lower() in common_passwords():
         return "That password is one of the most common ones; choose another."
     return None
+
+
+def encodable(password: str) -> bool:
+    """False for text with lone surrogates, which a terminal in the C locale makes of bytes
+    that are not UTF-8, and which cannot be hashed."""
+    try:
+        password.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @cache
