@@ -42,9 +42,9 @@ def register_extensions(app: Flask) -> None:
     # Every model module is imported so that Migrate knows all the tables.
     from bookshelf import database, sqlite
     from bookshelf.accounts import models as accounts_models  # noqa: F401
-    from bookshelf.accounts import sessions
+    from bookshelf.accounts import sessions, sign_in_limits
     from bookshelf.catalogue import models as catalogue_models  # noqa: F401
-    from bookshelf.extensions import csrf, db, limiter, migrate
+    from bookshelf.extensions import csrf, db, migrate
     from bookshelf.history import models as history_models  # noqa: F401
 
     db.init_app(app)
@@ -52,7 +52,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     sqlite.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    sign_in_limits.init_app(app)
     sessions.init_app(app)
 
 

@@ -2,10 +2,12 @@
 storage (tests/servers/test_sign_in_limits_served.py has them under gunicorn and Redis)."""
 
 import pytest
+from flask import request
+from flask_limiter import Limiter
 
 import config
 from bookshelf import create_app
-from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD, csrf_token_on
+from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD, csrf_token_on, submit
 
 
 class Browser:
@@ -135,6 +137,25 @@ def test_reading_carries_no_limit_headers(client, add_author):
         headers = client.get(path).headers
         assert not [name for name, _ in headers.items() if name.lower().startswith("x-ratelimit")]
         assert "Retry-After" not in headers
+
+
+def test_reads_never_reach_the_limiter(client, add_author, monkeypatch):
+    """Flask-Limiter would look for limits on every request; only signing in has any."""
+    looked_at = []
+    identify = Limiter.identify_request
+
+    def counted(limiter):
+        looked_at.append(request.path)
+        return identify(limiter)
+
+    monkeypatch.setattr(Limiter, "identify_request", counted)
+    author_id = add_author()
+    for path in ("/", "/authors/", f"/authors/{author_id}", "/api/authors/", "/healthz"):
+        client.get(path)
+    assert looked_at == []
+
+    submit(client, "/login", {"email": CURATOR_EMAIL, "password": "not the password"})
+    assert "/login" in looked_at
 
 
 def test_x_forwarded_for_is_ignored_without_trusted_proxies(app, curator, limits):
