@@ -28,15 +28,17 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Limits on failed sign-ins (bookshelf.accounts.sign_in_limits), counted in the storage
 # RATELIMIT_STORAGE_URI names. When Redis stops answering, the limits carry on in each
-# worker's memory, and go back to Redis once it answers again. One retry at once
-# rather than redis-py's ten with backoff, so a Redis that is down costs a sign-in a
-# moment, not seconds; the memory storage ignores these options.
+# worker's memory, and go back to Redis once it answers again.
 limiter = Limiter(
     key_func=get_remote_address,
     strategy="moving-window",
+    # A Redis that hangs costs the sign-in that notices it at most a second (two tries of
+    # half a second), where redis-py's defaults cost 5 to 10 (bench/FINDINGS.md); the one
+    # retry rides over a connection Redis dropped when it restarted. The memory storage
+    # ignores these.
     storage_options={
-        "socket_connect_timeout": 1,
-        "socket_timeout": 1,
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
         "retry": Retry(NoBackoff(), retries=1),
     },
     in_memory_fallback_enabled=True,
