@@ -108,9 +108,11 @@ def find_user(email: str) -> User | None:
 def existing_user(email: str) -> User:
     email = normalise_email(email)
     require_current_schema()
-    user = find_user(email)
+    # What cannot be an address has no account, and is not sent to the database (which
+    # may refuse it: PostgreSQL takes no NUL in text).
+    user = find_user(email) if email_problem(email) is None else None
     if user is None:
-        raise click.ClickException(f"There is no account for {email}.")
+        raise click.ClickException(f"There is no account for {email!r}.")
     return user
 
 

@@ -10,7 +10,7 @@ from bookshelf.accounts import sign_in_limits
 from bookshelf.accounts.forms import SignInForm
 from bookshelf.accounts.models import User
 from bookshelf.accounts.passwords import (
-    decoy_hash,
+    DECOY_HASH,
     hash_password,
     needs_rehash,
     password_matches,
@@ -59,7 +59,7 @@ def authenticate(email: str, password: str) -> User | None:
     check, so that its answer takes as long as a wrong password's."""
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or user.disabled:
-        password_matches(decoy_hash(), password)
+        password_matches(DECOY_HASH, password)
         return None
     if not password_matches(user.password_hash, password):
         return None

@@ -164,17 +164,20 @@ def test_set_password_refuses_a_weak_one_and_keeps_the_old(app, runner, curator)
     assert password_matches(account(app, CURATOR_EMAIL).password_hash, CURATOR_PASSWORD)
 
 
+@pytest.mark.parametrize("command", ["set-password", "disable"])
 @pytest.mark.parametrize(
-    "args",
+    "email, shown",
     [
-        ["users", "set-password", "Nobody@Bookshelf.example", "--password-stdin"],
-        ["users", "disable", "Nobody@Bookshelf.example"],
+        ("Nobody@Bookshelf.example", "'nobody@bookshelf.example'"),
+        ("nul\x00@bookshelf.example", "'nul\\x00@bookshelf.example'"),
+        ("librarian", "'librarian'"),
     ],
 )
-def test_an_unknown_email_is_refused(runner, curator, args):
+def test_an_email_without_an_account_is_refused(runner, curator, command, email, shown):
+    args = ["users", command, email, *(["--password-stdin"] if command == "set-password" else [])]
     result = runner.invoke(args=args, input=PASSWORD)
 
-    assert one_line_error(result) == "There is no account for nobody@bookshelf.example."
+    assert one_line_error(result) == f"There is no account for {shown}."
 
 
 def test_disable_stops_the_account_signing_in(app, runner, curator):
