@@ -44,12 +44,6 @@ def limits(app):
     return set_limits
 
 
-def test_the_defaults_are_10_a_minute_per_client_and_30_an_hour_per_account(app):
-    assert app.config["SIGN_IN_LIMIT_PER_CLIENT"] == "10 per minute"
-    assert app.config["SIGN_IN_LIMIT_PER_ACCOUNT"] == "30 per hour"
-    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
-
-
 def test_a_client_is_turned_away_after_its_failed_attempts(app, curator, limits):
     limits(per_client="3 per minute")
     browser = Browser(app)
