@@ -107,22 +107,22 @@ def test_a_path_on_this_site_is_taken(target):
     assert path_on_this_site(target) == target
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
+def test_signing_in_never_leads_to_another_site(app, curator):
+    targets = [
         "//evil.example",
         "/\\evil.example",
         "https://evil.example",
         "javascript:alert(1)",
         "%2F%2Fevil.example",
         "/%5Cevil.example",
-    ],
-)
-def test_signing_in_never_leads_to_another_site(client, curator, target):
-    response = sign_in(client, next_path=target)
+    ]
+    locations = {}
+    for target in targets:
+        response = sign_in(app.test_client(), next_path=target)
+        assert response.status_code == 303
+        locations[target] = response.headers["Location"]
 
-    assert response.status_code == 303
-    assert response.headers["Location"] == "/authors/"
+    assert locations == dict.fromkeys(targets, "/authors/")
 
 
 def test_a_wrong_password_is_refused_with_the_form_again(client, curator):
@@ -167,28 +167,25 @@ def argon2_verifications(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize(
-    "email, password",
-    [
-        (CURATOR_EMAIL, "not the password"),
-        ("nobody@bookshelf.example", "not the password"),
-        ("disabled@bookshelf.example", CURATOR_PASSWORD),
-        (CURATOR_EMAIL, CURATOR_PASSWORD),
-    ],
-    ids=["wrong password", "unknown email", "disabled account", "right password"],
-)
 def test_every_attempt_costs_exactly_one_argon2_verification(
-    app, client, curator, add_user, argon2_verifications, email, password
+    app, curator, add_user, argon2_verifications
 ):
     add_user("disabled@bookshelf.example", CURATOR_PASSWORD, disabled=True)
-    page = client.get("/login").get_data(as_text=True)
-    argon2_verifications.clear()
+    attempts = {
+        "wrong password": (CURATOR_EMAIL, "not the password"),
+        "unknown email": ("nobody@bookshelf.example", "not the password"),
+        "disabled account": ("disabled@bookshelf.example", CURATOR_PASSWORD),
+        "right password": (CURATOR_EMAIL, CURATOR_PASSWORD),
+    }
+    verifications = {}
+    for kind, (email, password) in attempts.items():
+        client = app.test_client()
+        token = csrf_token_on(client.get("/login").get_data(as_text=True))
+        argon2_verifications.clear()
+        client.post("/login", data={"csrf_token": token, "email": email, "password": password})
+        verifications[kind] = len(argon2_verifications)
 
-    client.post(
-        "/login", data={"csrf_token": csrf_token_on(page), "email": email, "password": password}
-    )
-
-    assert len(argon2_verifications) == 1
+    assert verifications == dict.fromkeys(attempts, 1)
 
 
 def test_the_decoy_hash_costs_what_a_real_one_does():
@@ -216,7 +213,7 @@ def test_a_disabled_account_cannot_sign_in(client, add_user):
         ({"email": CURATOR_EMAIL, "password": "x" * 129}, "too long to be anyone"),
     ],
 )
-def test_an_incomplete_form_says_what_is_missing(client, curator, data, message):
+def test_an_incomplete_form_says_what_is_missing(client, data, message):
     response = submit(client, "/login", data)
 
     assert response.status_code == 422

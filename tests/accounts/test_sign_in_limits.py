@@ -1,5 +1,6 @@
 """Limits on failed sign-ins, per client and per account, in process with the memory
-storage (tests/servers/test_sign_in_limits_served.py has them under gunicorn and Redis)."""
+storage (tests/servers/test_sign_in_limits_served.py has them under gunicorn and Redis).
+They are counted apart from the database, so these run on SQLite alone."""
 
 import pytest
 from flask import request
@@ -31,6 +32,12 @@ class Browser:
 
     def statuses(self, count, **kwargs):
         return [self.sign_in(**kwargs).status_code for _ in range(count)]
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """The limits are counted apart from the database, so SQLite is enough here."""
+    return f"sqlite:///{tmp_path / 'bookshelf.sqlite'}"
 
 
 @pytest.fixture

@@ -28,6 +28,12 @@ def redis_server():
 
 
 @pytest.fixture
+def database_url(tmp_path):
+    """The limits are counted in Redis, apart from the database: SQLite is enough here."""
+    return f"sqlite:///{tmp_path / 'bookshelf.sqlite'}"
+
+
+@pytest.fixture
 def shelf(migrated, make_app, database_url):
     """A migrated, seeded database with the curator's account, made by `flask users`."""
     url = migrated(database_url)
