@@ -55,8 +55,9 @@ def login():
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password. An unknown email still costs a hash
-    check, so that its answer takes as long as a wrong password's."""
+    """The active user with this email and password. An unknown email, or a disabled
+    account, still costs a hash check, so that its answer takes as long as a wrong
+    password's."""
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or user.disabled:
         password_matches(DECOY_HASH, password)

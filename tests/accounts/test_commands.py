@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from bookshelf.accounts.models import User
-from bookshelf.accounts.passwords import password_matches
+from bookshelf.accounts.passwords import password_matches, password_problem
 from bookshelf.extensions import db
 from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD
 
@@ -139,6 +139,14 @@ def test_a_password_that_is_not_utf8_is_refused(app, runner):
 
     assert one_line_error(result) == "The password on standard input is not UTF-8."
     assert account(app) is None
+
+
+def test_a_password_typed_in_a_terminal_that_is_not_utf8_is_refused():
+    """In the C locale, Python reads bytes that are not UTF-8 as lone surrogates, which
+    cannot be hashed: the prompt's answer is refused rather than a traceback."""
+    assert password_problem("caf\udce9 au lait") == (
+        "A password can only have characters that UTF-8 can encode."
+    )
 
 
 def test_set_password_replaces_the_password(app, runner, curator):
