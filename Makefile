@@ -3,8 +3,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages some tests drive: a browser, and the connection pooler Neon puts in front.
-DEBIAN_PACKAGES := chromium pgbouncer
+# Debian packages some tests drive: a browser, the connection pooler Neon puts in front,
+# and the Redis the sign-in limits are counted in.
+DEBIAN_PACKAGES := chromium pgbouncer redis-server
 
 .PHONY: run test lint lint-migrations debian-packages bench
 

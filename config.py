@@ -4,7 +4,9 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -75,6 +77,45 @@ def default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'bookshelf.sqlite'}"
 
 
+def flag_setting(environ: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: 1, true, yes or on; 0, false, no, off or unset."""
+    value = environ.get(name, "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} is {value!r}; expected 1 or 0 (true or false)")
+
+
+def count_setting(environ: Mapping[str, str], name: str) -> int:
+    """A whole number of 0 or more; unset, 0."""
+    value = environ.get(name, "").strip() or "0"
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError(f"{name} is {value!r}; expected a whole number such as 0, 1 or 2")
+    return int(value)
+
+
+def rate_limit_setting(environ: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit such as "10 per minute" (or "10/minute", "30 per hour; 100 per day")."""
+    value = environ.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} is {value!r}, which is not a rate limit; expected something like {default!r}"
+        ) from None
+    return value
+
+
+def redis_url_setting(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "redis+unix"):
+        raise ValueError(
+            f"{name} is not a Redis URL; expected something like redis://localhost:6379/0"
+        )
+    return value or None
+
+
 class Config:
     """Settings for a deployed Bookshelf, taken from `environ` (os.environ by default).
 
@@ -84,8 +125,8 @@ class Config:
     """
 
     TESTING = False
-    # Bookshelf sets no cookie of its own yet; any it does set is out of scripts' reach
-    # and not sent along with other sites' requests.
+    # The session cookie, set only once someone signs in or opens a form, is out of
+    # scripts' reach and not sent along with other sites' requests.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -115,6 +156,23 @@ class Config:
         self.MIGRATION_DATABASE_URI = (
             normalise_database_url(direct_url, "DATABASE_DIRECT_URL") if direct_url else None
         )
+        # Sent only over HTTPS when set: on wherever the app is served over HTTPS, off by
+        # default so that `make run` on http://127.0.0.1 can sign in.
+        self.SESSION_COOKIE_SECURE = flag_setting(environ, "SESSION_COOKIE_SECURE")
+        # How many proxies in front of the app append to X-Forwarded-For; 0 ignores the
+        # header, which anyone can send.
+        self.TRUSTED_PROXIES = count_setting(environ, "TRUSTED_PROXIES")
+        # Failed sign-ins allowed per client address and per account, counted in Redis
+        # when REDIS_URL is set (shared by every worker and host), else in each worker's
+        # memory (bookshelf.accounts.sign_in_limits).
+        self.SIGN_IN_LIMIT_PER_CLIENT = rate_limit_setting(
+            environ, "SIGN_IN_LIMIT_PER_CLIENT", "10 per minute"
+        )
+        self.SIGN_IN_LIMIT_PER_ACCOUNT = rate_limit_setting(
+            environ, "SIGN_IN_LIMIT_PER_ACCOUNT", "30 per hour"
+        )
+        self.REDIS_URL = redis_url_setting(environ, "REDIS_URL")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
 
 
 class TestingConfig(Config):

@@ -42,7 +42,7 @@ def register_extensions(app: Flask) -> None:
     # Every model module is imported so that Migrate knows all the tables.
     from bookshelf import database, sqlite
     from bookshelf.accounts import models as accounts_models  # noqa: F401
-    from bookshelf.accounts import sessions
+    from bookshelf.accounts import sessions, sign_in_limits
     from bookshelf.catalogue import models as catalogue_models  # noqa: F401
     from bookshelf.extensions import csrf, db, migrate
     from bookshelf.history import models as history_models  # noqa: F401
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     sqlite.init_app(app)
     csrf.init_app(app)
+    sign_in_limits.init_app(app)
     sessions.init_app(app)
 
 
@@ -91,9 +92,11 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from flask_migrate.cli import downgrade
 
+    from bookshelf.accounts.commands import users_command
     from bookshelf.seeding.commands import seed_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(users_command)
     # Alembic's relative revisions (`flask db downgrade -1`, `-2`), as its documentation
     # writes them: click would take them for unknown options and refuse them.
     downgrade.ignore_unknown_options = True

@@ -1,9 +1,13 @@
 """The Flask extensions, created unbound; create_app binds them to an app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import MetaData
 
 # Named constraints come out the same on every database, so migrations can refer to them.
@@ -22,3 +26,24 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 # Every POST needs the form's CSRF token (the JSON API only reads).
 csrf = CSRFProtect()
+# Limits on failed sign-ins (bookshelf.accounts.sign_in_limits), counted in the storage
+# RATELIMIT_STORAGE_URI names. When Redis stops answering, the limits carry on in each
+# worker's memory, and go back to Redis once it answers again.
+limiter = Limiter(
+    key_func=get_remote_address,
+    strategy="moving-window",
+    # A Redis that hangs costs the sign-in that notices it at most a second (two tries of
+    # half a second), where redis-py's defaults cost 5 to 10 (bench/FINDINGS.md); the one
+    # retry rides over a connection Redis dropped when it restarted. The memory storage
+    # ignores these.
+    storage_options={
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        "retry": Retry(NoBackoff(), retries=1),
+    },
+    in_memory_fallback_enabled=True,
+    # An error Redis gives while counting a failed attempt is logged, not a 500.
+    swallow_errors=True,
+    # Retry-After on a 429 (and X-RateLimit-* on the sign-in form's answers only).
+    headers_enabled=True,
+)

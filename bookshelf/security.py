@@ -1,11 +1,13 @@
-"""Browser-facing safety: response headers on every answer, and the secret key."""
+"""Browser-facing safety: response headers on every answer, session cookies kept out of
+shared caches, client addresses from a trusted proxy, and the secret key."""
 
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask, Request, Response
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere (the app needs no JavaScript at all), nothing from
 # other origins, and no framing.
@@ -38,10 +40,23 @@ class SessionCookies(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's, which adds Vary: Cookie to whatever read the session; and an answer to
+        someone signed in, or one that sets a cookie, is for that browser alone: no shared
+        cache may keep it, nor the browser on disk. Signed out, nothing here sets a
+        cookie, so a cache can serve the catalogue to everyone."""
+        super().save_session(app, session, response)
+        if "_user_id" in session or "Set-Cookie" in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+
 
 def init_app(app: Flask) -> None:
     app.session_interface = SessionCookies()
     app.after_request(add_security_headers)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address as the last N proxies saw it; with none trusted,
+        # X-Forwarded-For is anyone's to write and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path) / "secret_key")
 

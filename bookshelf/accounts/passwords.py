@@ -30,11 +30,14 @@ def needs_rehash(password_hash: str) -> bool:
     return hasher.check_needs_rehash(password_hash)
 
 
-# A hash of no one's password, checked when an email is unknown, so that a wrong email
-# costs the same time as a wrong password.
-@cache
-def decoy_hash() -> str:
-    return hasher.hash("no account has this password")
+# A hash of no one's password, checked when an email has no account (or a disabled one),
+# so that a wrong email costs the time a wrong password does, the first in a process too.
+# It was made with hash_password, and must have today's parameters, which the tests check:
+# when they change, make a new one the same way.
+DECOY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4"
+    "$VUhCKuyF3UQh+LO+MufGVA$LUJqG5Ct06sdlwiN1TcZpqsQbJchVfQfp20if0d+Pa4"
+)
 
 
 def password_problem(password: str) -> str | None:
@@ -43,9 +46,21 @@ def password_problem(password: str) -> str | None:
         return f"A password needs at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"A password can have at most {MAX_LENGTH} characters."
+    if not encodable(password):
+        return "A password can only have characters that UTF-8 can encode."
     if password.lower() in common_passwords():
         return "That password is one of the most common ones; choose another."
     return None
+
+
+def encodable(password: str) -> bool:
+    """False for text with lone surrogates, which a terminal in the C locale makes of bytes
+    that are not UTF-8, and which cannot be hashed."""
+    try:
+        password.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @cache
