@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import islice
 
 import psycopg2
 import pytest
@@ -69,12 +70,13 @@ def test_loads_on_top_of_what_is_there(app, runner):
 def test_a_failure_part_way_leaves_the_database_as_it_was(app, runner, monkeypatch):
     runner.invoke(args=["seed"])
     before = shelf_summary(app)
+    good_rows = bulk_load.book_rows
 
-    def titles_then_a_bad_one(random_seed):
-        yield from ["A Good Title"] * 700
-        yield None  # a book without a title breaks NOT NULL
+    def rows_then_a_bad_one(ids, shelf, random_seed):
+        yield from islice(good_rows(ids, shelf, random_seed), 700)
+        yield ids[0], None  # a book without a title breaks NOT NULL
 
-    monkeypatch.setattr(bulk_load, "synthetic_titles", titles_then_a_bad_one)
+    monkeypatch.setattr(bulk_load, "book_rows", rows_then_a_bad_one)
     result = runner.invoke(args=["seed", "--authors", "10", "--books", "1000"])
 
     assert result.exit_code == 1
