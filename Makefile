@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := chromium pgbouncer
 
 run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed
+	$(BIN)/flask seed --if-empty
 	$(BIN)/flask run
 
 test: $(VENV)/.installed-dev debian-packages
