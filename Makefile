@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := chromium pgbouncer
 PORT ?= 5000
 run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed
+	$(BIN)/flask seed --if-empty
 	$(BIN)/flask run --port $(PORT)
 
 test: $(VENV)/.installed-dev debian-packages
