@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound; create_app binds them to an app."""
 
 from flask_migrate import Migrate
+from flask_migrate.cli import downgrade
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
@@ -17,3 +18,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 # Batch mode lets ALTERs run on SQLite (it recreates the table there; elsewhere it
 # is a plain ALTER), so a migration generated on one database runs on both.
 migrate = Migrate(render_as_batch=True, compare_type=True)
+# Alembic's relative revisions (`flask db downgrade -1`, `-2`), as its documentation writes
+# them: click would take them for unknown options and refuse them.
+downgrade.ignore_unknown_options = True

@@ -1,7 +1,7 @@
-"""What the templates get beyond Jinja's own: the thousands and highlight filters and a
-paging test."""
+"""What the templates get beyond Jinja's own: the thousands and highlight filters, a paging
+test, and the address of the page being shown."""
 
-from flask import Flask
+from flask import Flask, request
 from markupsafe import Markup, escape
 
 from bookshelf.catalogue.list_options import has_previous_page
@@ -44,7 +44,18 @@ def lowered(text: str) -> str:
     return "".join(character.lower() for character in text)
 
 
+def this_page() -> str:
+    """The path and query string of this request, for a link back to it; a query string
+    that is not UTF-8 (a 400 already) is left off."""
+    try:
+        query = request.query_string.decode()
+    except UnicodeDecodeError:
+        query = ""
+    return f"{request.path}?{query}" if query else request.path
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(thousands)
     app.add_template_filter(highlight)
     app.add_template_test(has_previous_page)
+    app.add_template_global(this_page)

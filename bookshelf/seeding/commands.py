@@ -1,8 +1,8 @@
-"""The `flask` commands Bookshelf adds."""
+"""`flask seed`: load the sample shelf or a synthetic one, without mixing shelves by accident."""
 
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import Enum, auto
 
 import click
 from flask.cli import with_appcontext
@@ -27,10 +27,10 @@ BOOKS_PER_AUTHOR = 10
 class IfNotEmpty(Enum):
     """What `flask seed` does on a shelf that already holds authors."""
 
-    REFUSE = "refuse"  # stop with a one-line error: mixing shelves is rarely meant
-    APPEND = "append"  # load beside what is there
-    REPLACE = "replace"  # delete what is there and load in its place
-    SKIP = "skip"  # say so, load nothing, and succeed (`make run`)
+    REFUSE = auto()  # stop with a one-line error: mixing shelves is rarely meant
+    APPEND = auto()  # load beside what is there
+    REPLACE = auto()  # delete what is there and load in its place
+    IF_EMPTY = auto()  # say so, load nothing, and succeed (`make run`)
 
 
 @click.command("seed")
@@ -61,9 +61,8 @@ class IfNotEmpty(Enum):
 @click.option(
     "--random-seed",
     type=int,
-    default=1,
-    show_default=True,
-    help="The same seed gives the same synthetic shelf.",
+    help="The same seed gives the same synthetic shelf. Default 1; with --append, one more "
+    "than the number of authors already there, so that an appended shelf is no copy.",
 )
 @with_appcontext
 def seed_command(
@@ -72,7 +71,7 @@ def seed_command(
     append: bool,
     replace: bool,
     if_empty: bool,
-    random_seed: int,
+    random_seed: int | None,
 ) -> None:
     """Load the sample shelf of Neon's guide (3 authors, 7 books), or with --authors a
     synthetic shelf of any size.
@@ -93,7 +92,7 @@ def seed_command(
         for choice, given in (
             (IfNotEmpty.APPEND, append),
             (IfNotEmpty.REPLACE, replace),
-            (IfNotEmpty.SKIP, if_empty),
+            (IfNotEmpty.IF_EMPTY, if_empty),
         )
         if given
     ]
@@ -120,7 +119,7 @@ def require_current_schema() -> None:
 
 def seed_sample(if_not_empty: IfNotEmpty) -> None:
     try:
-        loading = make_room(
+        loading = ready_for_loading(
             db.session.connection(), if_not_empty, "sample shelf", holds_only_sample_books
         )
         result = seed_sample_shelf(db.session) if loading else None
@@ -142,12 +141,16 @@ def seed_sample(if_not_empty: IfNotEmpty) -> None:
         click.echo(f"The sample shelf ({SAMPLE_SIZE}) is already loaded; nothing added.")
 
 
-def seed_synthetic(authors: int, books: int, random_seed: int, if_not_empty: IfNotEmpty) -> None:
+def seed_synthetic(
+    authors: int, books: int, random_seed: int | None, if_not_empty: IfNotEmpty
+) -> None:
     label = f"Loading {authors:,} authors and {books:,} books"
     try:
         with db.engine.begin() as connection:
-            if not make_room(connection, if_not_empty, "synthetic shelf"):
+            if not ready_for_loading(connection, if_not_empty, "synthetic shelf"):
                 return
+            if random_seed is None:
+                random_seed = 1 + measure_shelf(connection).authors
             with click.progressbar(length=authors + books, label=label, file=sys.stderr) as bar:
                 result = load_synthetic_shelf(connection, authors, books, random_seed, bar.update)
     # COPY goes straight through the driver, so its errors come as the driver's own.
@@ -161,11 +164,11 @@ def seed_synthetic(authors: int, books: int, random_seed: int, if_not_empty: IfN
     )
 
 
-def make_room(
+def ready_for_loading(
     connection: Connection,
     if_not_empty: IfNotEmpty,
     shelf_name: str,
-    holds_only_its_own_books: Callable[[Connection], bool] = lambda connection: False,
+    holds_only_its_own_books: Callable[[Connection], bool] | None = None,
 ) -> bool:
     """Whether to load `shelf_name`, in the transaction of `connection`: yes into an empty
     shelf, one that holds only the new shelf's own books (which the sample shelf then
@@ -177,7 +180,7 @@ def make_room(
         clear_shelf(connection)
         return True
     size = measure_shelf(connection)
-    if size.is_empty or holds_only_its_own_books(connection):
+    if size.is_empty or (holds_only_its_own_books and holds_only_its_own_books(connection)):
         return True
     if if_not_empty is IfNotEmpty.REFUSE:
         raise click.ClickException(

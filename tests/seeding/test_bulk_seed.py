@@ -83,6 +83,18 @@ def test_a_second_load_is_refused_rather_than_doubling_the_shelf(app, runner):
     assert shelf_summary(app) == before
 
 
+def test_appending_the_same_size_again_is_no_copy(app, runner):
+    """Without a --random-seed, an appended shelf takes a seed of its own."""
+    assert runner.invoke(args=["seed", "--authors", "50"]).exit_code == 0
+    result = runner.invoke(args=["seed", "--authors", "50", "--append"])
+
+    assert result.exit_code == 0, result.output
+    names = shelf_summary(app)["names"]
+    assert len(names) == 100
+    assert names[:50] != names[50:]
+    assert len(set(names)) > 90
+
+
 def test_append_loads_on_top_of_what_is_there(app, runner):
     runner.invoke(args=["seed"])
 
@@ -162,7 +174,7 @@ def test_bad_sizes_are_a_usage_error(runner, args):
 def test_before_upgrade_it_says_to_run_the_migrations(empty_app):
     result = empty_app.test_cli_runner().invoke(args=["seed", "--authors", "5", "--books", "5"])
     assert result.exit_code == 1
-    assert "run `flask db upgrade` first" in result.output
+    assert "run flask db upgrade first" in result.output
 
 
 @pytest.mark.parametrize("onto_the_shelf", ["--append", "--replace"])

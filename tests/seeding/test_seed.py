@@ -207,7 +207,7 @@ def test_seed_before_upgrade_says_to_run_the_migrations(empty_app):
 
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "Error: The database has no tables yet: run `flask db upgrade` first."
+        "Error: The database has no tables yet: run flask db upgrade first."
     )
 
 
@@ -218,7 +218,7 @@ def test_seed_on_a_half_migrated_database_says_to_run_the_migrations(empty_app):
     result = runner.invoke(args=["seed"])
 
     assert result.exit_code == 1
-    assert "run `flask db upgrade` first" in result.output
+    assert "run flask db upgrade first" in result.output
 
 
 def test_seed_against_an_unreachable_database_fails_in_one_line(make_app, unreachable_postgres_url):
