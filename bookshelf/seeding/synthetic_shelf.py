@@ -6,7 +6,9 @@ one title. About 1 in 100 authors is prolific and between them they hold a fifth
 books, so a big shelf has authors with thousands of books, as real catalogues do.
 """
 
+import math
 import random
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,6 +58,23 @@ TITLE_PATTERNS = (
     "Letters from {place}",
     "Notes on the {noun}",
 )
+
+
+def possible_titles(pattern: str) -> int:
+    """How many titles `pattern` can make: a pattern is drawn as often as it has titles to
+    give, so that "Letters from {place}" does not make one book in nine."""
+    sizes = {
+        "adjective": len(ADJECTIVES),
+        "an_adjective": len(ADJECTIVES),
+        "noun": len(NOUNS),
+        "a_noun": len(NOUNS),
+        "other": len(NOUNS) - 1,
+        "place": len(PLACES),
+    }
+    return math.prod(sizes[field] for _, field, _, _ in string.Formatter().parse(pattern) if field)
+
+
+TITLE_PATTERN_WEIGHTS = [possible_titles(pattern) for pattern in TITLE_PATTERNS]
 # Bios for any author; for one with a book, which they name; for one with several.
 BIOS = (
     "{name} is {a_occupation} from {country}, born in {born}.",
@@ -159,7 +178,8 @@ def synthetic_title(rng: random.Random) -> str:
     noun = rng.randrange(len(NOUNS))
     other = (noun + rng.randrange(1, len(NOUNS))) % len(NOUNS)  # never the noun itself
     adjective = rng.randrange(len(ADJECTIVES))
-    return rng.choice(TITLE_PATTERNS).format(
+    [pattern] = rng.choices(TITLE_PATTERNS, TITLE_PATTERN_WEIGHTS)
+    return pattern.format(
         adjective=ADJECTIVES[adjective],
         an_adjective=ADJECTIVES_WITH_ARTICLE[adjective],
         noun=NOUNS[noun],
