@@ -9,11 +9,11 @@ DEBIAN_PACKAGES := chromium pgbouncer redis-server
 
 .PHONY: run test lint lint-migrations debian-packages bench
 
-# make run PORT=8000 serves on another port.
-PORT ?= 5000
+# make run PORT=8000 serves on another port (FLASK_RUN_PORT in .env works too).
+PORT ?= $(or $(FLASK_RUN_PORT),5000)
 run: $(VENV)/.installed-app
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed
+	$(BIN)/flask seed --if-empty
 	$(BIN)/flask run --port $(PORT)
 
 test: $(VENV)/.installed-dev debian-packages

@@ -11,17 +11,22 @@ Serve it with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
 
 import math
 import os
-from collections import namedtuple
 from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask import Blueprint, Flask, abort, render_template, request
 from flask_login import AnonymousUserMixin
 
 from bookshelf import PROJECT_ROOT, templating
 from bookshelf.api.json_bodies import author_json, book_json, paged_json
-from bookshelf.catalogue.list_options import AuthorListOptions, Paging, contains_pattern
+from bookshelf.catalogue.list_options import (
+    AuthorListOptions,
+    Paging,
+    author_page_links,
+    contains_pattern,
+)
+from bookshelf.catalogue.title_matches import TITLES_SHOWN, group_by_author
 from bookshelf.converters import RowIdConverter
 from bookshelf.security import SessionCookies, add_security_headers
 
@@ -35,8 +40,6 @@ ORDERS = {
     "newest": "authors.created_at DESC, authors.id DESC",
 }
 BOOK_ORDER = "books.title, books.id"
-TITLES_SHOWN = 3
-TitleMatches = namedtuple("TitleMatches", ["titles", "more"])
 
 catalogue = Blueprint("catalogue", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -159,15 +162,7 @@ def matching_titles(search: str, author_ids: list[int]) -> dict:
                 "position_1": TITLES_SHOWN,
             },
         )
-        rows = cur.fetchall()
-    titles, matches = {}, {}
-    for author_id, title, count in rows:
-        titles.setdefault(author_id, []).append(title)
-        matches[author_id] = count
-    return {
-        author_id: TitleMatches(shown, matches[author_id] - len(shown))
-        for author_id, shown in titles.items()
-    }
+        return group_by_author(cur.fetchall())
 
 
 def find_author(author_id: int):
@@ -197,14 +192,11 @@ def books_page(author, paging: Paging) -> Page:
 def author_page(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
-    list_options = AuthorListOptions.from_query_string(request.args.get("back", ""))
-    back = urlencode(list_options.link_args())
     return render_template(
         "catalogue/author.html",
         author=author,
         books=books_page(author, paging),
-        books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
-        back_url=url_for("catalogue.authors_page", **list_options.link_args()),
+        **author_page_links(author_id, paging, request.args.get("back", "")),
     )
 
 

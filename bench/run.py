@@ -17,6 +17,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,7 +55,13 @@ def run(command: list[str], **environment: str) -> str:
         command,
         cwd=PROJECT_ROOT,
         # DATABASE_DIRECT_URL (from a .env, say) would send `flask db` elsewhere.
-        env={**os.environ, "DATABASE_DIRECT_URL": "", **environment},
+        # The instance folder (a secret key made on first use) stays out of the project's.
+        env={
+            **os.environ,
+            "DATABASE_DIRECT_URL": "",
+            "INSTANCE_PATH": str(Path(tempfile.gettempdir()) / "bookshelf-bench-instance"),
+            **environment,
+        },
         check=True,
         capture_output=True,
         text=True,
@@ -437,7 +444,8 @@ def main() -> None:
         vacuum_analyze(urls[size])
     start_up = time_create_app()
 
-    logs = Path(tempfile.mkdtemp(prefix="bookshelf-bench-"))  # gunicorn's logs, if a run fails
+    # Gunicorn's logs, kept only when a run fails.
+    logs = Path(tempfile.mkdtemp(prefix="bookshelf-bench-"))
     servers = {
         "bookshelf": Gunicorn(logs / "bookshelf.log", urls["large"]),
         "ceiling": Gunicorn(logs / "ceiling.log", urls["large"], app="bench.ceiling:app"),
@@ -454,6 +462,7 @@ def main() -> None:
     finally:
         for running in servers.values():
             running.stop()
+    shutil.rmtree(logs)
 
     folder = arguments.report_dir
     chart(results, folder / "results.png")

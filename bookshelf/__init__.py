@@ -1,9 +1,10 @@
 """Bookshelf: a server-rendered catalogue of authors and their books."""
 
+import sys
 from pathlib import Path
 
+import click
 from flask import Flask
-from flask.cli import NoAppException
 
 from config import Config
 
@@ -20,7 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=PROJECT_ROOT / "static",
     )
     app.config.from_object(config)
-    Path(app.instance_path).mkdir(exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_security(app)
     register_templating(app)
@@ -34,8 +35,12 @@ def config_from_environment() -> Config:
     try:
         return Config()
     except ValueError as error:
-        # The `flask` command prints this one as a line of its own, not a traceback.
-        raise NoAppException(str(error)) from None
+        if click.get_current_context(silent=True) is None:
+            raise
+        # Under the `flask` command, one line and out: Flask would print any exception from
+        # the factory with a traceback, or follow it with "No such command".
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
 
 
 def register_extensions(app: Flask) -> None:
@@ -90,13 +95,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from flask_migrate.cli import downgrade
-
     from bookshelf.accounts.commands import users_command
     from bookshelf.seeding.commands import seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users_command)
-    # Alembic's relative revisions (`flask db downgrade -1`, `-2`), as its documentation
-    # writes them: click would take them for unknown options and refuse them.
-    downgrade.ignore_unknown_options = True

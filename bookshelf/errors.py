@@ -1,5 +1,7 @@
 """Error pages for readers and JSON errors for API clients, in one place."""
 
+import sqlite3
+
 import click
 from flask import Flask, current_app, json, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -30,6 +32,11 @@ def database_error_cause(error: SQLAlchemyError) -> str:
 
 def cannot_reach_the_database(error: SQLAlchemyError, setting: str) -> click.ClickException:
     """The one line a command ends with when the database does not answer."""
+    if isinstance(getattr(error, "orig", None), sqlite3.Error):
+        return click.ClickException(
+            f"Cannot open the database ({database_error_cause(error)}). "
+            f"Check {setting}: the file's folder must exist and be writable."
+        )
     return click.ClickException(
         f"Cannot reach the database ({database_error_cause(error)}). "
         f"Check {setting} and that the server is running."
@@ -93,7 +100,7 @@ def database_error(error: DBAPIError):
 
 
 def schema_not_current(error: SchemaNotCurrent):
-    log_unavailable("schema not up to date", error.description)
+    log_unavailable("schema mismatch", error.description)
     return http_error(error)
 
 

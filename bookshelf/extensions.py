@@ -4,6 +4,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_migrate.cli import downgrade
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from redis.backoff import NoBackoff
@@ -47,3 +48,6 @@ limiter = Limiter(
     # Retry-After on a 429 (and X-RateLimit-* on the sign-in form's answers only).
     headers_enabled=True,
 )
+# Alembic's relative revisions (`flask db downgrade -1`, `-2`), as its documentation writes
+# them: click would take them for unknown options and refuse them.
+downgrade.ignore_unknown_options = True

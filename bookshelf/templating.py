@@ -45,12 +45,13 @@ def lowered(text: str) -> str:
 
 
 def this_page() -> str:
-    """The path and query string of this request, for links back to it; a query string that
-    is not UTF-8 (a 400 already) is left off."""
+    """The path and query string of this request, for a link back to it; a query string
+    that is not UTF-8 (a 400 already) is left off."""
     try:
-        return request.full_path.rstrip("?")
+        query = request.query_string.decode()
     except UnicodeDecodeError:
-        return request.path
+        query = ""
+    return f"{request.path}?{query}" if query else request.path
 
 
 def init_app(app: Flask) -> None:

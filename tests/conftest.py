@@ -7,7 +7,6 @@ dropped and recreated before each test).
 
 import os
 import re
-import socket
 
 import flask_migrate
 import pytest
@@ -20,6 +19,7 @@ from bookshelf.accounts.sessions import new_session_token
 from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
 from config import TestingConfig, normalise_database_url
+from tests.servers.processes import free_port
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -143,10 +143,7 @@ def sql_statements(app):
 @pytest.fixture
 def unreachable_postgres_url():
     """A PostgreSQL URL on a local port where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"postgresql://postgres@127.0.0.1:{port}/bookshelf?connect_timeout=2"
+    return f"postgresql://postgres@127.0.0.1:{free_port()}/bookshelf?connect_timeout=2"
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ string makes a list fail."""
 
 from dataclasses import dataclass, fields, replace
 from typing import ClassVar, Self
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
+from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 DEFAULT_PER_PAGE = 25
@@ -65,7 +66,7 @@ class Paging:
 class AuthorListOptions(Paging):
     """A page of the author list: a search, a country, a sort order and the paging."""
 
-    # The orders the list offers, each with the label its link shows; the first is the default.
+    # The orders the list offers, each with the label its link shows.
     SORT_ORDERS: ClassVar[dict[str, str]] = {
         "name": "Name",
         "books": "Most books",
@@ -83,7 +84,7 @@ class AuthorListOptions(Paging):
             **read_paging(args),
             q=clean_text(args.get("q")),
             country=clean_text(args.get("country")),
-            sort=sort if sort in cls.SORT_ORDERS else "name",
+            sort=sort if sort in cls.SORT_ORDERS else cls.sort,
         )
 
     @classmethod
@@ -91,6 +92,18 @@ class AuthorListOptions(Paging):
         """The options a query string names, such as the `back` an author's page gets, so
         that a forged one can only ever lead back to a valid list."""
         return cls.from_args(MultiDict(parse_qsl(query)))
+
+
+def author_page_links(author_id: int, paging: Paging, back: str) -> dict:
+    """The links an author's page carries: the arguments of its pages of books, which keep
+    `back`, and the way back to the list. `back` is re-read as list options, so that only
+    a valid author-list link comes out of it."""
+    list_options = AuthorListOptions.from_query_string(back)
+    back = urlencode(list_options.link_args())
+    return {
+        "books_args": {"author_id": author_id, "back": back or None} | paging.link_args(page=1),
+        "back_url": url_for("catalogue.authors_page", **list_options.link_args()),
+    }
 
 
 def read_paging(args: MultiDict) -> dict:

@@ -15,6 +15,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 
 from bookshelf.catalogue.list_options import AuthorListOptions, Paging, contains_pattern
 from bookshelf.catalogue.models import Author, Book
+from bookshelf.catalogue.title_matches import TITLES_SHOWN, TitleMatches, group_by_author
 from bookshelf.database import read
 
 authors = Author.__table__
@@ -72,8 +73,6 @@ BOOKS_OF_AUTHOR = PageStatements(
 # Why a search found an author, when a book title is the reason: for each author on the
 # page (`author_ids`), their first TITLES_SHOWN titles containing `pattern`, by title,
 # each with the number of the author's titles that do.
-TITLES_SHOWN = 3
-TitleMatches = namedtuple("TitleMatches", ["titles", "more"])
 RANKED_MATCHING_TITLES = (
     select(
         books.c.author_id,
@@ -151,14 +150,7 @@ def matching_titles(search: str, author_ids: list[int]) -> dict[int, TitleMatche
     if not (search and author_ids):
         return {}
     values = {"author_ids": author_ids, "pattern": contains_pattern(search)}
-    titles, matches = {}, {}
-    for author_id, title, count in read(MATCHING_TITLES, values):
-        titles.setdefault(author_id, []).append(title)
-        matches[author_id] = count
-    return {
-        author_id: TitleMatches(shown, matches[author_id] - len(shown))
-        for author_id, shown in titles.items()
-    }
+    return group_by_author(read(MATCHING_TITLES, values))
 
 
 def longer_than_anything_stored(search: str) -> bool:

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from bookshelf.catalogue import queries
-from bookshelf.catalogue.list_options import AuthorListOptions, Paging
+from bookshelf.catalogue.list_options import AuthorListOptions, Paging, author_page_links
 
 bp = Blueprint("catalogue", __name__)
 
@@ -35,15 +35,11 @@ def authors_page():
 def author_page(author_id: int):
     author = queries.author_or_404(author_id)
     paging = Paging.from_args(request.args)
-    # `back` is re-read as list options, so only a valid author-list link comes out of it.
-    list_options = AuthorListOptions.from_query_string(request.args.get("back", ""))
-    back = urlencode(list_options.link_args())
     return render_template(
         "catalogue/author.html",
         author=author,
         books=queries.books_page(author, paging),
-        books_args={"author_id": author_id, "back": back or None} | paging.link_args(page=1),
-        back_url=url_for("catalogue.authors_page", **list_options.link_args()),
+        **author_page_links(author_id, paging, request.args.get("back", "")),
     )
 
 

@@ -38,21 +38,20 @@ class SchemaVersion:
         return self.current or self.newer_than_the_code
 
     def explanation(self) -> str:
+        """Why the schema is not the code's, and what to do; only for one that is not."""
         applied = ", ".join(sorted(self.applied))
         heads = ", ".join(sorted(self.heads))
         if not self.applied:
-            return "The database has no tables yet: run `flask db upgrade` first."
+            return "The database has no tables yet: run flask db upgrade first."
         if self.newer_than_the_code:
             return (
                 f"The database schema (revision {applied}) is newer than this code: "
                 "deploy the release that migrated it."
             )
-        if not self.current:
-            return (
-                f"The database schema is not up to date (at revision {applied}; the code needs "
-                f"{heads}): run `flask db upgrade` first."
-            )
-        return f"The database schema is up to date (revision {applied})."
+        return (
+            f"The database schema is not up to date (at revision {applied}; the code needs "
+            f"{heads}): run flask db upgrade first."
+        )
 
 
 def schema_version(execute: Callable) -> SchemaVersion:

@@ -12,7 +12,7 @@ from itertools import islice
 
 from sqlalchemy import Connection, text
 
-from bookshelf.seeding.synthetic_shelf import SyntheticAuthor, synthetic_authors, synthetic_titles
+from bookshelf.seeding.synthetic_shelf import SyntheticAuthor, synthetic_authors, synthetic_books
 
 ROWS_PER_CHUNK = 5_000
 
@@ -71,10 +71,8 @@ def author_rows(ids: list[int], shelf: list[SyntheticAuthor]) -> Iterator[tuple]
 
 
 def book_rows(ids: list[int], shelf: list[SyntheticAuthor], random_seed: int) -> Iterator[tuple]:
-    titles = synthetic_titles(random_seed)
-    for author_id, author in zip(ids, shelf, strict=True):
-        for title in islice(titles, author.book_count):
-            yield author_id, title
+    for position, title in synthetic_books(shelf, random_seed):
+        yield ids[position], title
 
 
 def copy_field(value) -> str:

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from bookshelf.catalogue.models import Author, Book
+from bookshelf.seeding.existing_shelf import ShelfSize
 
 SAMPLE_SHELF = [
     {
@@ -34,6 +35,9 @@ SAMPLE_SHELF = [
         ],
     },
 ]
+SAMPLE_SIZE = ShelfSize(
+    authors=len(SAMPLE_SHELF), books=sum(len(entry["books"]) for entry in SAMPLE_SHELF)
+)
 
 
 @dataclass
@@ -62,3 +66,24 @@ def seed_sample_shelf(session: Session) -> SeedResult:
                 result.books_added += 1
     session.flush()
     return result
+
+
+def holds_only_sample_books(connection: Connection) -> bool:
+    """Whether every author and book on the shelf is one of the sample shelf's, each there
+    once (as on an empty shelf): then loading the sample shelf mixes nothing in."""
+    names = {entry["name"] for entry in SAMPLE_SHELF}
+    books = {(entry["name"], title) for entry in SAMPLE_SHELF for title in entry["books"]}
+    # One row more than the sample shelf has is enough to tell, however big the shelf.
+    stored_names = connection.scalars(select(Author.name).limit(len(names) + 1)).all()
+    stored_books = [
+        tuple(row)
+        for row in connection.execute(
+            select(Author.name, Book.title).join(Book.author).limit(len(books) + 1)
+        )
+    ]
+    return (
+        set(stored_names) <= names
+        and len(set(stored_names)) == len(stored_names)
+        and set(stored_books) <= books
+        and len(set(stored_books)) == len(stored_books)
+    )

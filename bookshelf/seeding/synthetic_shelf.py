@@ -1,109 +1,96 @@
 """A synthetic but plausible shelf of any size, the same for the same random seed.
 
-Names are drawn from first and last names of many languages, titles from a few patterns
-over some hundreds of words, countries from a weighted list. About 1 in 100 authors is
-prolific and between them they hold a fifth of the books, so a big shelf has authors
-with thousands of books, as real catalogues do.
+Authors get a name, a country and a bio that names one of their own books; titles come
+from a few patterns over the words in synthetic_words, and no author has two books of
+one title. About 1 in 100 authors is prolific and between them they hold a fifth of the
+books, so a big shelf has authors with thousands of books, as real catalogues do.
 """
 
+import math
 import random
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
-FIRST_NAMES = (
-    "Ada Alan Amara Ana Anders Aiko Aleksander Amina Arjun Astrid Beatriz Bram Camille "
-    "Carlos Chen Chiara Chinedu Dag Dalia Daniel Elena Elif Emeka Emil Esther Farah Fatima "
-    "Felix Freya Gabriel Giulia Grace Hana Hamid Hugo Ines Ingrid Isaac Jamal Jana Javier "
-    "Jia Jonas Julia Kai Kamala Karin Kenji Lars Layla Leila Lena Leon Liam Lina Lucia Maya "
-    "Mateo Mei Miguel Mira Nadia Naledi Nils Noor Olga Omar Oskar Paulo Priya Rafael Rania "
-    "Rosa Ruth Sakura Samir Sara Sofia Soren Tariq Thandiwe Tomas Ulla Valentina Vera Wen "
-    "Yara Yusuf Zainab Zofia"
-).split()
-LAST_NAMES = (
-    "Abara Adeyemi Alvarez Andersen Bakker Barros Becker Bianchi Chowdhury Costa Dahl "
-    "Delacroix Eriksen Ferreira Fischer Fontaine Garcia Haddad Hansen Herrera Hoffmann "
-    "Ibrahim Ivanova Jansen Kowalski Kumar Larsen Lindqvist Lopez Moreau Mwangi Nakamura "
-    "Nguyen Nielsen Novak Okafor Okonkwo Olsen Ortiz Park Petrov Quispe Rahman Rossi Santos "
-    "Sato Schmidt Silva Singh Suzuki Tanaka Torres Varga Vogel Wang Weber Yilmaz Zhang"
-).split()
-COUNTRIES = [
-    ("United States", 14),
-    ("United Kingdom", 10),
-    ("France", 7),
-    ("Germany", 6),
-    ("Japan", 6),
-    ("Spain", 5),
-    ("Italy", 5),
-    ("India", 5),
-    ("Brazil", 4),
-    ("Nigeria", 4),
-    ("Canada", 4),
-    ("Mexico", 3),
-    ("Argentina", 3),
-    ("Sweden", 3),
-    ("Norway", 2),
-    ("Poland", 2),
-    ("Ireland", 2),
-    ("Kenya", 2),
-    ("South Korea", 2),
-    ("Egypt", 2),
-    ("Chile", 2),
-    ("Netherlands", 2),
-    ("Australia", 2),
-    ("Portugal", 1),
-    ("Finland", 1),
-    ("Turkey", 1),
-    ("Ghana", 1),
-    ("Peru", 1),
-]
-# Title words. Real catalogues have few repeated titles and many rare words; with too
-# few words here, every word would be in a large share of a big shelf's titles.
-ADJECTIVES = (
-    "Silent Hidden Burning Forgotten Golden Broken Endless Crimson Distant Quiet Last "
-    "Secret Wandering Frozen Bright Sleeping Lost Iron Glass Summer Winter Northern Small "
-    "Amber Ancient Autumn Bitter Black Blue Bold Borrowed Brief Calm Careless Cold Copper "
-    "Crooked Cruel Dark Deep Drowned Dry Early Empty Eternal Faded Fallen False Far Fierce "
-    "Final First Foreign Fragile Free Gentle Grey Green Hollow Holy Honest Humble Hungry "
-    "Idle Invisible Ivory Kind Late Little Lonely Long Loyal Mad Marble Midnight Missing "
-    "Narrow New Old Open Pale Patient Perfect Proud Purple Quick Rare Red Restless Rising "
-    "Rough Salt Scarlet Second Shining Short Silver Slow Southern Spring Stolen Strange "
-    "Sweet Tender Thin Timid True Twin Velvet Violet Warm Western White Wild Wooden Young"
-).split()
-NOUNS = (
-    "River Garden House City Lantern Orchard Island Kingdom Mirror Harbour Tower Forest "
-    "Desert Bridge Letter Machine Empire Voyage Shadow Storm Memory Crown Feather Moon "
-    "Abbey Anchor Archive Arrow Atlas Bell Blossom Border Bottle Candle Canyon Castle "
-    "Cathedral Cellar Chapel Circus Cliff Clock Cloud Compass Coast Cottage Courtyard "
-    "Daughter Dawn Diary Door Dream Drum Dune Echo Engine Estate Falcon Ferry Field Fire "
-    "Fountain Fox Frontier Gate Ghost Glacier Harvest Hearth Heron Highway Horizon Hunter "
-    "Inn Journey Key Ladder Lake Library Lighthouse Lion Map Market Meadow Mill Monastery "
-    "Mountain Museum Night Ocean Opera Palace Passage Pilgrim Prophet Quarry Railway Raven "
-    "Reef Ribbon Road Saint Sailor Scholar Season Shore Signal Silence Sister Sky Song "
-    "Spider Star Station Stone Street Sun Swan Temple Theatre Thief Thread Tide Traveller "
-    "Valley Village Vineyard Violin Wall Well Whale Widow Willow Window Wolf Word Year"
-).split()
-PLACES = (
-    "Lisbon Kyoto Lagos Oslo Lima Cairo Dublin Seoul Naples Quito Prague Hanoi Tangier "
-    "Accra Algiers Amsterdam Athens Baku Bergen Bogota Bruges Budapest Cadiz Calcutta "
-    "Cordoba Damascus Dakar Delhi Florence Galway Genoa Granada Havana Istanbul "
-    "Jaipur Kabul Karachi Kiev Krakow Lahore Luanda Lyon Madras Manila Marseille Mombasa "
-    "Montreal Nairobi Odessa Porto Riga Salvador Samarkand Seville Smyrna Tbilisi Trieste "
-    "Tunis Valparaiso Venice Vienna Vilnius Warsaw Zanzibar Zurich"
-).split()
+from bookshelf.seeding.synthetic_words import (
+    ADJECTIVES,
+    COUNTRIES,
+    COUNTRIES_WITH_THE,
+    FIRST_NAMES,
+    LAST_NAMES,
+    MIDDLE_INITIALS,
+    NOUNS,
+    OCCUPATIONS,
+    PLACES,
+    TOPICS,
+)
+
+PROLIFIC_SHARE = 0.2  # of all books, held by the 1 in 100 prolific authors
+EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+# How many times a title the author already has is drawn anew before it becomes a
+# further volume ("The Quiet Harbour, Volume 2"); only an author with more books than
+# there are titles to draw from gets that far.
+REDRAWS = 5
+
+
+def indefinite_article(word: str) -> str:
+    """The article English puts before `word`: "an" before a vowel sound. Of the words
+    here, only "Honest" sounds otherwise than it is spelt."""
+    return "an" if word[0] in "AEIOUaeiou" or word == "Honest" else "a"
+
+
+def with_article(word: str) -> str:
+    return f"{indefinite_article(word).capitalize()} {word}"
+
+
+NOUNS_WITH_ARTICLE = [with_article(noun) for noun in NOUNS]
+ADJECTIVES_WITH_ARTICLE = [with_article(adjective) for adjective in ADJECTIVES]
 TITLE_PATTERNS = (
     "The {adjective} {noun}",
     "The {noun} of {place}",
-    "A {noun} in {place}",
+    "{a_noun} in {place}",
+    "{an_adjective} {noun}",
     "Songs for the {adjective} {noun}",
     "The {noun} and the {other}",
     "Beyond the {adjective} {noun}",
     "Letters from {place}",
     "Notes on the {noun}",
 )
-BIO = "{name} is a writer from {country}, known for {title}."
-PROLIFIC_SHARE = 0.2  # of all books, held by the 1 in 100 prolific authors
-EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+
+
+def possible_titles(pattern: str) -> int:
+    """How many titles `pattern` can make: a pattern is drawn as often as it has titles to
+    give, so that "Letters from {place}" does not make one book in nine."""
+    sizes = {
+        "adjective": len(ADJECTIVES),
+        "an_adjective": len(ADJECTIVES),
+        "noun": len(NOUNS),
+        "a_noun": len(NOUNS),
+        "other": len(NOUNS) - 1,
+        "place": len(PLACES),
+    }
+    return math.prod(sizes[field] for _, field, _, _ in string.Formatter().parse(pattern) if field)
+
+
+TITLE_PATTERN_WEIGHTS = [possible_titles(pattern) for pattern in TITLE_PATTERNS]
+# Bios for any author; for one with a book, which they name; for one with several.
+BIOS = (
+    "{name} is {a_occupation} from {country}, born in {born}.",
+    "{name} lives in {country} and writes about {topic}.",
+    "Born in {born}, {name} grew up in {country} and writes about {topic}.",
+)
+BIOS_WITH_A_BOOK = (
+    "{name} is {a_occupation} from {country}, best known for {title}.",
+    "{An_occupation} from {country}, {name} is the author of {title}.",
+    "Born in {country} in {born}, {name} first came to notice with {title}.",
+    "{name} writes about {topic}, most memorably in {title}.",
+)
+BIOS_WITH_BOOKS = (
+    "{name} has published {books:,} books since {debut}, among them {title}.",
+    "{title} is the best known of the {books:,} books by {name}, {a_occupation} from {country}.",
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +100,7 @@ class SyntheticAuthor:
     bio: str
     created_at: datetime
     book_count: int
+    known_for: str | None  # the title the bio names, loaded as the author's first book
 
 
 def books_per_author(authors: int, books: int, rng: random.Random) -> list[int]:
@@ -136,31 +124,92 @@ def books_per_author(authors: int, books: int, rng: random.Random) -> list[int]:
     return counts
 
 
+def middle_initial_share(authors: int) -> float:
+    """A quarter of a small shelf's authors go by a middle initial, as many writers do.
+    The share grows with the shelf, to nine in ten from 35,000 authors on, which keeps
+    namesakes to about 1 author in 100 up to 100,000 authors (and 1 in 8 of a million,
+    where real catalogues have many namesakes too)."""
+    return min(0.9, 0.2 + authors / 50_000)
+
+
 def synthetic_authors(authors: int, books: int, random_seed: int) -> list[SyntheticAuthor]:
     """`authors` authors whose book counts add up to `books`, oldest first."""
     rng = random.Random(random_seed)
     countries, country_weights = zip(*COUNTRIES, strict=True)
+    cumulative_weights = list(accumulate(country_weights))
     counts = books_per_author(authors, books, rng) if authors else []
+    initials = middle_initial_share(authors)
     span = timedelta(days=3650)
     shelf = []
     for index, count in enumerate(counts):
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        country = rng.choices(countries, country_weights)[0]
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if rng.random() < initials:
+            name = f"{first} {rng.choice(MIDDLE_INITIALS)}. {last}"
+        else:
+            name = f"{first} {last}"
+        country = rng.choices(countries, cum_weights=cumulative_weights)[0]
+        known_for = synthetic_title(rng) if count else None
+        bio = synthetic_bio(rng, name, country, count, known_for)
         created_at = EPOCH + span * (index / max(1, authors))
-        bio = BIO.format(name=name, country=country, title=synthetic_title(rng))
-        shelf.append(SyntheticAuthor(name, country, bio, created_at, count))
+        shelf.append(SyntheticAuthor(name, country, bio, created_at, count, known_for))
     return shelf
 
 
-def synthetic_title(rng: random.Random) -> str:
-    noun, other = rng.sample(NOUNS, 2)
-    return rng.choice(TITLE_PATTERNS).format(
-        adjective=rng.choice(ADJECTIVES), noun=noun, other=other, place=rng.choice(PLACES)
+def synthetic_bio(
+    rng: random.Random, name: str, country: str, books: int, known_for: str | None
+) -> str:
+    templates = BIOS + (BIOS_WITH_A_BOOK if books else ()) + (BIOS_WITH_BOOKS if books > 1 else ())
+    occupation = rng.choice(OCCUPATIONS)
+    born = rng.randint(1925, 1995)
+    return rng.choice(templates).format(
+        name=name,
+        country=f"the {country}" if country in COUNTRIES_WITH_THE else country,
+        a_occupation=f"{indefinite_article(occupation)} {occupation}",
+        An_occupation=with_article(occupation),
+        born=born,
+        debut=min(2014, born + rng.randint(20, 40)),
+        topic=rng.choice(TOPICS),
+        title=known_for,
+        books=books,
     )
 
 
-def synthetic_titles(random_seed: int) -> Iterator[str]:
-    """Book titles, for ever; the same sequence for the same seed."""
+def synthetic_title(rng: random.Random) -> str:
+    noun = rng.randrange(len(NOUNS))
+    other = (noun + rng.randrange(1, len(NOUNS))) % len(NOUNS)  # never the noun itself
+    adjective = rng.randrange(len(ADJECTIVES))
+    [pattern] = rng.choices(TITLE_PATTERNS, TITLE_PATTERN_WEIGHTS)
+    return pattern.format(
+        adjective=ADJECTIVES[adjective],
+        an_adjective=ADJECTIVES_WITH_ARTICLE[adjective],
+        noun=NOUNS[noun],
+        a_noun=NOUNS_WITH_ARTICLE[noun],
+        other=NOUNS[other],
+        place=rng.choice(PLACES),
+    )
+
+
+def synthetic_books(shelf: list[SyntheticAuthor], random_seed: int) -> Iterator[tuple[int, str]]:
+    """(the author's place in `shelf`, title) for each book, author by author; the same
+    for the same seed. Each author's titles differ from one another."""
     rng = random.Random(random_seed)
-    while True:
-        yield synthetic_title(rng)
+    for position, author in enumerate(shelf):
+        if not author.book_count:
+            continue
+        # Each title the author has, with how many volumes of it: held while the author's
+        # books are made, so memory grows with the titles there are, not the books.
+        volumes = {author.known_for: 1}
+        yield position, author.known_for
+        for _ in range(author.book_count - 1):
+            yield position, another_title(rng, volumes)
+
+
+def another_title(rng: random.Random, volumes: dict[str, int]) -> str:
+    """A title the author does not have yet, which `volumes` then counts."""
+    for _ in range(REDRAWS):
+        title = synthetic_title(rng)
+        if title not in volumes:
+            volumes[title] = 1
+            return title
+    volumes[title] += 1
+    return f"{title}, Volume {volumes[title]}"

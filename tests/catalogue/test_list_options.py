@@ -4,6 +4,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from bookshelf.catalogue.list_options import MAX_PAGE, AuthorListOptions, Paging
+from bookshelf.catalogue.queries import AUTHOR_ORDERS
 
 
 def read(query: dict | list) -> AuthorListOptions:
@@ -64,3 +65,7 @@ def test_link_args_keep_only_what_differs_from_the_defaults():
 
 def test_paging_alone_reads_the_same_way():
     assert Paging.from_args(MultiDict({"page": "-1", "per_page": "500"})) == Paging(1, 100)
+
+
+def test_every_sort_order_offered_has_its_statement():
+    assert set(AUTHOR_ORDERS) == set(AuthorListOptions.SORT_ORDERS)

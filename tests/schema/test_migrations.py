@@ -1,5 +1,7 @@
 """The schema's history: pytest-alembic's standard checks, the country revision, the direct URL."""
 
+import hashlib
+
 import flask_migrate
 import pytest
 from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
@@ -11,6 +13,7 @@ from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
 from sqlalchemy import create_engine, inspect
 
 from bookshelf.extensions import db
+from bookshelf.schema import book_count_triggers
 from tests.schema.revisions import MIGRATIONS, oldest_first, revision_id
 
 
@@ -142,3 +145,17 @@ def test_row_versions_are_added_without_rewriting_the_tables(make_app, migrated,
         assert table_files(connection) == before
         versions = connection.exec_driver_sql("SELECT DISTINCT version FROM books").scalars()
         assert list(versions) == [1]
+
+
+def test_the_shipped_book_count_triggers_are_unchanged():
+    """add-book-count-to-author runs the SQL in bookshelf.schema.book_count_triggers; a
+    revision that has shipped never changes, so neither may that SQL (a new revision adds
+    its own instead). The digest is of the SQL as the revision shipped it."""
+    shipped = (
+        book_count_triggers.POSTGRESQL_TRIGGERS
+        + book_count_triggers.POSTGRESQL_DROP_TRIGGERS
+        + "".join(book_count_triggers.SQLITE_TRIGGERS + book_count_triggers.SQLITE_DROP_TRIGGERS)
+    )
+    assert hashlib.sha256(shipped.encode()).hexdigest() == (
+        "b76b7ba25ebb47829e12bcb6e5051d73cde584efe4d12542486704c4d29d8a4e"
+    )

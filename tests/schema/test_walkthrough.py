@@ -32,11 +32,18 @@ def walkthrough_code_blocks() -> list[tuple[str, str]]:
 
 
 def copy_project(destination: Path) -> None:
-    """The project's tracked files, as they are now; no .venv, no instance folder."""
+    """The project's files as they are now, new ones not yet committed included; not what
+    git ignores (.venv, the instance folder)."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True, text=True
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     for name in filter(None, listed.split("\0")):
+        if not (PROJECT_ROOT / name).is_file():
+            continue  # deleted, not yet committed
         (destination / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PROJECT_ROOT / name, destination / name)
 

@@ -1,0 +1,56 @@
+"""What /healthz costs now that it reads the schema's revision, against the same route
+sending a bare `SELECT 1`: `python -m bench.health_check` from the project root.
+
+In-process through Flask's test client, rounds of each interleaved so that the machine's
+noise falls on both; prints the medians and the median of the rounds' ratios. DATABASE_URL
+names a PostgreSQL database it may migrate (default: bench_small on the local server).
+"""
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import flask_migrate
+from sqlalchemy import text
+
+from bookshelf import create_app
+from bookshelf.database import read
+from config import TestingConfig
+
+URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_small")
+ROUNDS, REQUESTS = 15, 300
+
+
+def main() -> None:
+    app = create_app(TestingConfig(URL, Path(tempfile.mkdtemp(prefix="bookshelf-bench-"))))
+    with app.app_context():
+        flask_migrate.upgrade()
+
+    @app.get("/select-one")
+    def select_one():
+        read(text("SELECT 1"))
+        return {"status": "ok"}
+
+    client = app.test_client()
+    timings = {"/healthz": [], "/select-one": []}
+    for path in timings:
+        assert client.get(path).status_code == 200, path
+    for _ in range(ROUNDS):
+        for path, rounds in timings.items():
+            started = time.perf_counter()
+            for _ in range(REQUESTS):
+                client.get(path)
+            rounds.append((time.perf_counter() - started) / REQUESTS * 1e6)
+    for path, rounds in timings.items():
+        print(f"{path}: median {statistics.median(rounds):.0f} µs a request")
+    ratios = [h / s for h, s in zip(timings["/healthz"], timings["/select-one"], strict=True)]
+    print(
+        f"/healthz / SELECT 1: {statistics.median(ratios):.2f} "
+        f"({min(ratios):.2f}–{max(ratios):.2f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
