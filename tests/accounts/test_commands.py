@@ -232,9 +232,7 @@ def test_list_says_when_there_are_none(runner):
 def test_an_unmigrated_database_is_one_line(empty_app, args):
     result = empty_app.test_cli_runner().invoke(args=args, input=PASSWORD)
 
-    assert one_line_error(result) == (
-        "The database has no tables yet: run `flask db upgrade` first."
-    )
+    assert one_line_error(result) == ("The database has no tables yet: run flask db upgrade first.")
 
 
 def test_an_unreachable_database_is_one_line(make_app, unreachable_postgres_url):

@@ -75,7 +75,7 @@ def test_the_readme_walkthrough_ends_with_lint_and_migration_checks_passing(tmp_
             command, cwd=project, env=environment, capture_output=True, text=True
         )
         output = result.stdout + result.stderr
-        assert result.returncode == 0, f"{shlex.join(command)}:\n{output}"
+        assert result.returncode == 0, f"{shlex.join(map(str, command))}:\n{output}"
         return output
 
     def run_readme_lines(block: str) -> list[str]:
