@@ -75,7 +75,7 @@ class AuthorForm(FlaskForm):
         "Name",
         filters=[trimmed],
         validators=[
-            DataRequired("Enter the author's name."),
+            DataRequired("Enter the author’s name."),
             at_most(NAME_LENGTH, "A name"),
             PlainText(),
         ],
@@ -111,7 +111,7 @@ class BookForm(FlaskForm):
         "Title",
         filters=[trimmed],
         validators=[
-            DataRequired("Enter the book's title."),
+            DataRequired("Enter the book’s title."),
             at_most(TITLE_LENGTH, "A title"),
             PlainText(),
         ],
@@ -134,8 +134,8 @@ class EditBookForm(BookForm):
         "Author",
         filters=[trimmed],
         validators=[
-            DataRequired("Enter the author's name or id."),
-            at_most(NAME_LENGTH, "An author's name"),
+            DataRequired("Enter the author’s name or id."),
+            at_most(NAME_LENGTH, "An author’s name"),
             PlainText(),
         ],
         description="To move the book to another author, type their name or their id.",

@@ -208,7 +208,7 @@ def candidates_for(text: str, problem: str) -> AuthorChoice:
         select(Author).where(matching).order_by(Author.name, Author.id).limit(CANDIDATES_SHOWN)
     ).all()
     if not found:
-        return AuthorChoice(problem=f"{problem} Type an author's name or id.")
+        return AuthorChoice(problem=f"{problem} Type an author’s name or id.")
     total = db.session.scalar(select(func.count()).select_from(Author).where(matching))
     return AuthorChoice(
         candidates=tuple(found),

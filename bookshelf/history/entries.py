@@ -4,8 +4,8 @@ that changed, and whether it can be undone."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-# The fields a change shows, by kind of row, with their labels; the rest (created_at,
-# version, book_count) are kept for restoring.
+# The fields a change shows, by kind of row, with their labels, the one that names the row
+# first; the rest (created_at, version, book_count) are kept for restoring.
 SHOWN_FIELDS = {
     "author": (("name", "Name"), ("country", "Country"), ("bio", "Bio")),
     "book": (("title", "Title"),),
@@ -51,17 +51,21 @@ class Entry:
 
     @property
     def values(self) -> list[Difference]:
-        """For an update, each field it changed, from and to; otherwise each field that has
-        a value."""
+        """For an update, each field it changed, from and to; otherwise each field with a
+        value, but the name or title, which the entry's summary gives."""
         before, after = self.change.before or {}, self.change.after or {}
-        shown = []
-        for name, label in SHOWN_FIELDS[self.change.kind]:
-            if self.change.action == "update":
-                if before.get(name) != after.get(name):
-                    shown.append(Difference(label, before.get(name), after.get(name)))
-            elif self.fields.get(name):
-                shown.append(Difference(label, None, self.fields[name]))
-        return shown
+        [_, *others] = SHOWN_FIELDS[self.change.kind]
+        if self.change.action == "update":
+            return [
+                Difference(label, before.get(name), after.get(name))
+                for name, label in SHOWN_FIELDS[self.change.kind]
+                if before.get(name) != after.get(name)
+            ]
+        return [
+            Difference(label, None, self.fields[name])
+            for name, label in others
+            if self.fields.get(name)
+        ]
 
     @property
     def moved(self) -> bool:

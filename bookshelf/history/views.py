@@ -27,6 +27,8 @@ def recent_changes():
         entries=[Entry(row) for row in changes.items],
         endpoint="history.recent_changes",
         args={},
+        author_id=None,
+        author_name=None,
     )
 
 

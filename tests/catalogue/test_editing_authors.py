@@ -63,8 +63,8 @@ def test_the_form_suggests_the_countries_on_the_shelf(curator_client, add_author
 @pytest.mark.parametrize(
     ("fields", "field", "error"),
     [
-        ({"name": ""}, "name", "Enter the author's name."),
-        ({"name": "   "}, "name", "Enter the author's name."),
+        ({"name": ""}, "name", "Enter the author’s name."),
+        ({"name": "   "}, "name", "Enter the author’s name."),
         ({"name": "n" * 101}, "name", "A name can have at most 100 characters; this has 101."),
         (
             {"name": "Tab\there"},
@@ -182,7 +182,7 @@ def test_an_invalid_edit_is_a_422_and_writes_nothing(app, curator_client, add_au
     before = shelf(app)
     response = fill_in(curator_client, f"/authors/{author_id}/edit", name="")
     assert response.status_code == 422
-    assert field_errors(response.get_data(as_text=True), "name") == ["Enter the author's name."]
+    assert field_errors(response.get_data(as_text=True), "name") == ["Enter the author’s name."]
     assert shelf(app) == before
 
 

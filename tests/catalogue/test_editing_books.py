@@ -54,7 +54,7 @@ def test_adding_a_book_leads_back_to_the_author(app, curator_client, add_author)
 @pytest.mark.parametrize(
     ("title", "error"),
     [
-        ("", "Enter the book's title."),
+        ("", "Enter the book’s title."),
         ("t" * 201, "A title can have at most 200 characters; this has 201."),
         ("Two\nlines", "Remove the line breaks, tabs or control characters from this."),
         ("\x00", "Remove the line breaks, tabs or control characters from this."),
@@ -190,11 +190,11 @@ def test_a_name_no_author_has_offers_the_authors_whose_names_contain_it(
 @pytest.mark.parametrize(
     ("typed", "error"),
     [
-        ("Nobody At All", "No author has exactly that name. Type an author's name or id."),
-        ("999999", "There is no author with the id 999999. Type an author's name or id."),
-        ("99999999999", "There is no author with the id 99999999999. Type an author's name or id."),
-        ("", "Enter the author's name or id."),
-        ("a" * 101, "An author's name can have at most 100 characters; this has 101."),
+        ("Nobody At All", "No author has exactly that name. Type an author’s name or id."),
+        ("999999", "There is no author with the id 999999. Type an author’s name or id."),
+        ("99999999999", "There is no author with the id 99999999999. Type an author’s name or id."),
+        ("", "Enter the author’s name or id."),
+        ("a" * 101, "An author’s name can have at most 100 characters; this has 101."),
     ],
 )
 def test_an_author_that_cannot_be_found_is_a_422(app, curator_client, add_author, typed, error):
@@ -230,7 +230,7 @@ def test_both_a_bad_title_and_a_bad_author_are_reported(curator_client, app, add
     page = fill_in(
         curator_client, f"/authors/{author_id}/books/{book.id}/edit", title="", author_id="Nobody"
     ).get_data(as_text=True)
-    assert field_errors(page, "title") == ["Enter the book's title."]
+    assert field_errors(page, "title") == ["Enter the book’s title."]
     assert field_errors(page, "author_id")[0].startswith("No author has exactly that name.")
 
 

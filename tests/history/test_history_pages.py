@@ -45,7 +45,8 @@ def test_recent_changes_lists_every_change_newest_first(app, curator_client, add
     assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC", added_book)
     assert "Name Ursula Le Guin → Ursula K. Le Guin" in edited
     assert "Country" not in edited
-    assert "Name Ursula Le Guin Country USA" in added
+    assert "Added author Ursula Le Guin" in added
+    assert "Country USA" in added
     assert "Showing 1–3 of 3 changes" in text_of(page)
 
 
@@ -74,7 +75,7 @@ def test_an_authors_history_has_their_changes_and_their_books(app, curator_clien
 
     moved = "Edited book Thinner, moved from Richard Bachman to Stephen King"
     assert own == [moved, "Edited author Richard Bachman"]
-    assert others == [moved, "Added book Carrie by Stephen King"]
+    assert others == [moved, "Added book Carrie"]
 
 
 def test_an_authors_history_stays_readable_after_they_are_deleted(app, curator_client, add_author):
@@ -93,10 +94,11 @@ def test_an_authors_history_stays_readable_after_they_are_deleted(app, curator_c
     assert "Ursula K. Le Guin is not on the shelf" in text_of(page)
     assert summaries(page) == [
         "Deleted author Ursula K. Le Guin with 1 book",
-        "Deleted book The Dispossessed by a deleted author",
+        "Deleted book The Dispossessed",
         "Edited author Ursula K. Le Guin",
     ]
-    assert f'href="/authors/{author_id}/history">a deleted author</a>' in page
+    recent = curator_client.get("/changes").get_data(as_text=True)
+    assert f'by <a href="/authors/{author_id}/history">a deleted author</a>' in recent
 
 
 def test_the_history_of_an_id_the_shelf_never_had_is_a_404(curator_client):
@@ -119,9 +121,10 @@ def test_the_history_comes_a_page_at_a_time(curator_client, add_author):
     for url in ("/changes", f"/authors/{author_id}/history"):
         first = curator_client.get(url).get_data(as_text=True)
         second = curator_client.get(f"{url}?page=2").get_data(as_text=True)
-        assert summaries(first)[0] == "Added book Book 30 by Prolific"
+        by = " by Prolific" if url == "/changes" else ""
+        assert summaries(first)[0] == f"Added book Book 30{by}"
         assert len(summaries(first)) == 25
-        assert summaries(second) == [f"Added book Book {n:02} by Prolific" for n in range(5, 0, -1)]
+        assert summaries(second) == [f"Added book Book {n:02}{by}" for n in range(5, 0, -1)]
         assert "Showing 26–30 of 30 changes" in text_of(second)
         assert f'href="{url}?page=2"' in first
         past_the_end = curator_client.get(f"{url}?page=9").get_data(as_text=True)
