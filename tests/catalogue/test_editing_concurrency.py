@@ -11,7 +11,10 @@ import time
 import psycopg2
 import pytest
 
+from bookshelf.accounts.models import User
 from bookshelf.catalogue import writes
+from bookshelf.catalogue.models import Author
+from bookshelf.extensions import db
 from tests.form_pages import author_row, book_rows, recorded_changes
 
 # How long a write may take to start waiting on the held lock: far more than it needs.
@@ -20,10 +23,7 @@ WAIT_LIMIT_SECONDS = 30
 
 @pytest.fixture
 def shelf_app(make_app, migrated, postgres_url):
-    """Bookshelf on PostgreSQL, with an author of two books and a curator."""
-    from bookshelf.accounts.models import User
-    from bookshelf.extensions import db
-
+    """Bookshelf on PostgreSQL, with a curator."""
     app = make_app(migrated(postgres_url, seed=False))
     with app.app_context():
         user = User(email="curator@bookshelf.example", password_hash="-", session_token="-")
@@ -177,4 +177,32 @@ def test_a_book_added_while_its_author_is_deleted_finds_them_gone(shelf_app, pos
     thread.join()
 
     assert outcome == {"result": None}
+    assert recorded_changes(shelf_app) == []
+
+
+def rename(user_id: int, author_id: int, name: str) -> bool:
+    """What saving the edit form does once the form's version matched the row as read."""
+    return writes.edit_author(user_id, db.session.get(Author, author_id), name=name)
+
+
+def test_an_edit_saved_between_reading_a_row_and_updating_it_is_not_overwritten(
+    shelf_app, postgres_url
+):
+    author_id, _, _ = add_shelf(shelf_app, postgres_url)
+    other_curator = psycopg2.connect(postgres_url)
+    with other_curator.cursor() as cursor:
+        cursor.execute(
+            "UPDATE authors SET name = 'Ursula Kroeber Le Guin', version = version + 1 "
+            "WHERE id = %s",
+            (author_id,),
+        )
+
+    thread, outcome = in_a_thread(shelf_app, rename, author_id, "U. K. Le Guin")
+    wait_until_blocked(other_curator)
+    other_curator.commit()
+    other_curator.close()
+    thread.join()
+
+    assert isinstance(outcome["error"], writes.ChangedMeanwhile)
+    assert author_row(shelf_app, author_id).name == "Ursula Kroeber Le Guin"
     assert recorded_changes(shelf_app) == []
