@@ -266,11 +266,17 @@ def test_a_book_moved_meanwhile_is_a_conflict_and_its_old_form_address_leads_to_
     response = curator_client.post(url, data=stale | {"title": "Thinner (1984)"})
 
     assert response.status_code == 409
-    assert "<dt>Author</dt><dd>Stephen King</dd>" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "<dt>Author</dt><dd>Stephen King</dd>" in page
     assert only_book(app, to_id).title == "Thinner"
     moved = curator_client.get(url)
     assert moved.status_code == 302
-    assert moved.headers["Location"] == f"/authors/{to_id}/books/{book.id}/edit"
+    new_url = f"/authors/{to_id}/books/{book.id}/edit"
+    assert moved.headers["Location"] == new_url
+    # Saving again, from the conflict's form, saves at the book's new address.
+    again = curator_client.post(new_url, data=form_fields(page, new_url))
+    assert again.headers["Location"] == f"/authors/{from_id}"
+    assert only_book(app, from_id).title == "Thinner (1984)"
 
 
 def test_editing_a_book_deleted_meanwhile_is_a_404(app, curator_client, add_author):
