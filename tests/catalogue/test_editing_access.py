@@ -1,6 +1,7 @@
 """Who may change the shelf: signed-in curators only, with the form's CSRF token; readers see
 no edit controls, and their pages cost what they did."""
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -130,3 +131,14 @@ def test_the_json_api_stays_read_only_for_curators(app, curator_client, ids):
             )
             assert response.status_code == 405, (method, url)
     assert shelf(app) == before
+
+
+def test_the_curators_pages_have_no_inline_script_or_style(curator_client, ids):
+    pages = PAGES + ["/authors/", "/authors/{author}"]
+    for route in pages:
+        response = curator_client.get(address(route, ids))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, route
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+        assert "<script" not in page and "<style" not in page, route
+        assert not re.search(r"\sstyle=", page), route
