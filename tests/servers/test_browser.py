@@ -319,6 +319,7 @@ def test_curator_adds_edits_deletes_and_restores_through_the_forms(
 ):
     page = new_page()
     sign_in(page)
+    page.screenshot(path=artifacts_dir / f"authors-signed-in-{backend}.png", full_page=True)
 
     page.get_by_role("link", name="Add an author").click()
     page.get_by_label("Name", exact=True).fill("Ursula Le Guin")
