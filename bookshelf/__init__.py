@@ -77,8 +77,10 @@ def register_blueprints(app: Flask) -> None:
     from bookshelf import health
     from bookshelf.accounts import views as accounts
     from bookshelf.api import views as api
+    from bookshelf.catalogue import editing
     from bookshelf.catalogue import views as catalogue
     from bookshelf.converters import RowIdConverter
+    from bookshelf.history import views as history
 
     # Converters must be known before the routes that use them are added.
     app.url_map.converters["row_id"] = RowIdConverter
@@ -86,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(editing.bp)
+    app.register_blueprint(history.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -26,6 +26,9 @@ class Author(db.Model):
     books: Mapped[list["Book"]] = relationship(back_populates="author")
 
     __mapper_args__ = {"version_id_col": version}
+    # The history outlives deleted rows and restores them by id, so an id is never handed
+    # out twice; PostgreSQL's sequences never do, and SQLite needs AUTOINCREMENT for it.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     def __repr__(self) -> str:
         return f"<Author {self.id} {self.name!r}>"
@@ -43,6 +46,7 @@ class Book(db.Model):
     author: Mapped[Author] = relationship(back_populates="books")
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = {"sqlite_autoincrement": True}
 
     def __repr__(self) -> str:
         return f"<Book {self.id} {self.title!r}>"

@@ -1,4 +1,5 @@
-"""The pages in a real browser: what a reader sees while searching, paging and filtering.
+"""The pages in a real browser: what a reader sees while searching, paging and filtering,
+and what a curator does to change the shelf.
 
 Each test serves its app on a free local port and drives Debian's Chromium through
 Playwright, on both database backends. Screenshots of the pages are left in
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
+
+from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -293,3 +296,123 @@ def test_search_results_and_an_author_on_a_phone(new_page, shelf, artifacts_dir,
     expect(page.get_by_role("region", name="Books").get_by_role("listitem")).to_have_count(4)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
     page.screenshot(path=artifacts_dir / f"author-phone-{backend}.png", full_page=True)
+
+
+# Curating: signed in, a curator changes the shelf through the forms.
+
+
+def sign_in(page) -> None:
+    page.goto("/authors/")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(CURATOR_EMAIL)
+    page.get_by_label("Password").fill(CURATOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(CURATOR_EMAIL)).to_be_visible()
+
+
+def flash(page):
+    return page.locator(".flash")
+
+
+def test_curator_adds_edits_deletes_and_restores_through_the_forms(
+    new_page, curator, artifacts_dir, backend
+):
+    page = new_page()
+    sign_in(page)
+    page.screenshot(path=artifacts_dir / f"authors-signed-in-{backend}.png", full_page=True)
+
+    page.get_by_role("link", name="Add an author").click()
+    page.get_by_label("Name", exact=True).fill("Ursula Le Guin")
+    page.get_by_label("Country").fill("United States")
+    page.get_by_label("Bio").fill("Wrote of Earthsea\nand of Anarres.")
+    page.screenshot(path=artifacts_dir / f"author-form-{backend}.png", full_page=True)
+    page.get_by_role("button", name="Add author").click()
+
+    expect(flash(page)).to_have_text("Added “Ursula Le Guin”.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ursula Le Guin")
+    page.get_by_role("link", name="Add a book").click()
+    page.get_by_label("Title").fill("The Dispossesed")
+    page.get_by_role("button", name="Add book").click()
+    expect(flash(page)).to_have_text("Added “The Dispossesed” to Ursula Le Guin’s books.")
+    books = page.get_by_role("region", name="Books").get_by_role("listitem")
+    expect(books).to_have_count(1)
+    page.screenshot(path=artifacts_dir / f"author-signed-in-{backend}.png", full_page=True)
+
+    page.get_by_role("link", name="Edit The Dispossesed").click()
+    expect(page.get_by_label("Author")).to_have_value("Ursula Le Guin")
+    page.screenshot(path=artifacts_dir / f"book-form-{backend}.png", full_page=True)
+    page.get_by_label("Title").fill("The Dispossessed")
+    page.get_by_role("button", name="Save changes").click()
+    expect(flash(page)).to_have_text("Saved your changes to “The Dispossessed”.")
+
+    # Two curators open the same author's form; the second to save hears of the first.
+    author_url = page.url
+    other = new_page()
+    sign_in(other)
+    page.goto(f"{author_url}/edit")
+    other.goto(f"{author_url}/edit")
+    other.get_by_label("Name", exact=True).fill("Ursula K. Le Guin")
+    other.get_by_role("button", name="Save changes").click()
+    expect(flash(other)).to_have_text("Saved your changes to “Ursula K. Le Guin”.")
+    page.get_by_label("Country").fill("USA")
+    page.get_by_role("button", name="Save changes").click()
+    conflict = page.get_by_role("alert")
+    expect(conflict).to_contain_text("Someone else saved this author while you were editing")
+    expect(conflict).to_contain_text("Ursula K. Le Guin")
+    expect(page.get_by_label("Country")).to_have_value("USA")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Ursula Le Guin")
+    page.screenshot(path=artifacts_dir / f"author-conflict-{backend}.png", full_page=True)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ursula K. Le Guin")
+
+    page.get_by_role("list", name="Change this author").get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete Ursula K. Le Guin?")
+    page.screenshot(path=artifacts_dir / f"delete-author-{backend}.png", full_page=True)
+    page.get_by_role("button", name="Delete the author and 1 book").click()
+    expect(flash(page)).to_contain_text("Deleted “Ursula K. Le Guin” and 1 book.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("History of Ursula K. Le Guin")
+    page.screenshot(path=artifacts_dir / f"history-{backend}.png", full_page=True)
+
+    page.get_by_role("button", name="Restore Ursula K. Le Guin").click()
+    expect(flash(page)).to_have_text("Restored “Ursula K. Le Guin” with 1 book.")
+    expect(books).to_have_count(1)
+    expect(books.first).to_contain_text("The Dispossessed")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(flash(page)).to_have_text("You are signed out.")
+    page.goto(author_url)
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def test_the_forms_on_a_phone(new_page, shelf, curator, artifacts_dir, backend):
+    page = phone(new_page)
+    sign_in(page)
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+
+    page.goto("/authors/new")
+    page.get_by_role("button", name="Add author").click()
+    expect(page.get_by_text("Enter the author’s name.")).to_be_visible()
+    assert page.evaluate(fits)
+    page.screenshot(path=artifacts_dir / f"author-form-phone-{backend}.png", full_page=True)
+
+    # A move to a name several authors contain offers them to choose from.
+    page.goto("/authors/?q=Tove")
+    author_links(page).first.click()
+    page.get_by_role("link", name="Edit Comet in Moominland").click()
+    page.get_by_label("Author").fill("Ha")
+    page.get_by_role("button", name="Save changes").click()
+    candidates = page.get_by_role("group", name="Move it to one of these authors")
+    expect(candidates.get_by_role("button")).not_to_have_count(0)
+    assert page.evaluate(fits)
+    page.screenshot(path=artifacts_dir / f"book-form-phone-{backend}.png", full_page=True)
+    candidates.get_by_role("button", name="Haruki Murakami").click()
+    expect(flash(page)).to_have_text("Moved “Comet in Moominland” to Haruki Murakami.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Haruki Murakami")
+    assert page.evaluate(fits)
+    page.screenshot(path=artifacts_dir / f"author-signed-in-phone-{backend}.png", full_page=True)
+
+    page.goto("/changes")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recent changes")
+    assert page.evaluate(fits)
+    page.screenshot(path=artifacts_dir / f"changes-phone-{backend}.png", full_page=True)
