@@ -160,3 +160,77 @@ def test_an_index_build_held_up_by_a_lock_gives_up_too(impatient_runner, postgre
     with runner.app.app_context():
         # The limit was the migration's: the app's pooled connection is back to none.
         assert db.session.execute(text("SHOW lock_timeout")).scalar() == "0"
+
+
+class Writer:
+    """Writes to the catalogue from a thread, as the release before accounts and history
+    did (a book added and an author's bio changed, one short transaction each), until
+    stopped; bounded in count. Keeps every error."""
+
+    def __init__(self, url: str, author_ids: list[int]) -> None:
+        self.url, self.author_ids = url, author_ids
+        self.writes, self.errors = 0, []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "Writer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        connection = psycopg2.connect(self.url)
+        while not self._stopping.is_set() and self.writes < 20_000:
+            author_id = self.author_ids[self.writes % len(self.author_ids)]
+            try:
+                with connection, connection.cursor() as cursor:
+                    cursor.execute(
+                        "INSERT INTO books (title, author_id) VALUES (%s, %s)",
+                        (f"Written during the migration {self.writes}", author_id),
+                    )
+                    cursor.execute(
+                        "UPDATE authors SET bio = %s WHERE id = %s",
+                        (f"Edited {self.writes} times.", author_id),
+                    )
+                self.writes += 1
+            except psycopg2.Error as error:
+                self.errors.append(error)
+            time.sleep(0.01)
+        connection.close()
+
+
+def test_the_curating_revisions_apply_while_the_shelf_is_read_and_written(
+    make_app, postgres_url, migrated, gunicorn
+):
+    """Users, row versions and the changes table arrive while gunicorn serves readers and
+    the catalogue is being written, as in a deploy: no failed read, no failed write. The
+    writes are the previous release's, since the forms need what these revisions add."""
+    migrated(postgres_url)
+    app = make_app(postgres_url)
+    runner = app.test_cli_runner()
+    before_accounts = revision_id("add-browsing-indexes")
+    assert runner.invoke(args=["db", "downgrade", before_accounts]).exit_code == 0
+    with app.app_context():
+        author_ids = list(db.session.execute(text("SELECT id FROM authors")).scalars())
+        books_before = db.session.execute(text("SELECT count(*) FROM books")).scalar()
+    server = gunicorn(postgres_url)
+
+    paths = ["/authors/", f"/authors/{author_ids[0]}", "/api/authors/", "/authors/?q=ring"]
+    with SteadyLoad(server, paths) as load, Writer(postgres_url, author_ids) as writer:
+        load.wait_for(20)
+        upgrade = runner.invoke(args=["db", "upgrade"])
+        load.wait_for(20)
+
+    assert upgrade.exit_code == 0, upgrade.output
+    assert len(load.answers) >= 40
+    assert load.failures() == []
+    assert writer.errors == []
+    assert writer.writes >= 20
+    with app.app_context():
+        books = db.session.execute(text("SELECT count(*), max(version) FROM books")).one()
+        counted = db.session.execute(text("SELECT sum(book_count) FROM authors")).scalar()
+    assert books == (books_before + writer.writes, 1)
+    assert counted == books_before + writer.writes
