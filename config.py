@@ -129,6 +129,9 @@ class Config:
     # scripts' reach and not sent along with other sites' requests.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A form's CSRF token lasts as long as the session it belongs to (which signing out
+    # ends), not an hour: a curator who takes longer over a bio must not lose it.
+    WTF_CSRF_TIME_LIMIT = None
 
     def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
         # Where the app keeps what it makes itself: the default SQLite file, the secret key.

@@ -41,12 +41,13 @@ class SessionCookies(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        """Flask's, which adds Vary: Cookie to whatever read the session; and an answer to
-        someone signed in, or one that sets a cookie, is for that browser alone: no shared
-        cache may keep it, nor the browser on disk. Signed out, nothing here sets a
-        cookie, so a cache can serve the catalogue to everyone."""
+        """Flask's, which adds Vary: Cookie to whatever read the session; and an answer to a
+        browser that has a session (someone signed in, or a form's CSRF token), or one that
+        sets a cookie, is for that browser alone: no shared cache may keep it, nor the
+        browser on disk. Browsing signed out makes no session, so a cache can serve the
+        catalogue to everyone."""
         super().save_session(app, session, response)
-        if "_user_id" in session or "Set-Cookie" in response.headers:
+        if session or "Set-Cookie" in response.headers:
             response.headers["Cache-Control"] = "private, no-store"
 
 

@@ -160,6 +160,10 @@ def edit_book(author_id: int, book_id: int):
     except writes.ChangedMeanwhile:
         book = db.session.get(Book, book_id) or abort(404, description=NO_SUCH_BOOK)
         return book_conflict(form, book)
+    except writes.AuthorGone:
+        book = db.session.get(Book, book_id) or abort(404, description=NO_SUCH_BOOK)
+        form.author_id.errors.append(f"{new_author_name} was deleted meanwhile; choose another.")
+        return book_form(form, book.author, book, 422)
     if moved:
         flash(f"Moved “{form.title.data}” to {new_author_name}.", "success")
     elif changed:

@@ -62,7 +62,8 @@ class VersionField(IntegerField):
     widget = HiddenInput()
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(validators=[InputRequired(), NumberRange(min=1)], **kwargs)
+        # Versions are integers, as ids are: anything past that was never a version.
+        super().__init__(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)], **kwargs)
 
     def move_to(self, version: int) -> None:
         """Carry another version from now on (a conflict's, once the user has seen it)."""

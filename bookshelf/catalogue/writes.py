@@ -30,6 +30,10 @@ def books_phrase(count: int) -> str:
     return "no books" if count == 0 else "1 book" if count == 1 else f"{count:,} books"
 
 
+class AuthorGone(Exception):
+    """The author a book was to move to was deleted since the form named them."""
+
+
 class ChangedMeanwhile(Exception):
     """The row changed (or went) since the form was opened: its version is not the form's."""
 
@@ -134,8 +138,11 @@ def add_book(user_id: int, author_id: int, title: str) -> int | None:
 
 
 def edit_book(user_id: int, book: Book, title: str, author_id: int) -> bool:
-    """Save the title and author over the book as read; False when nothing changed."""
-    lock_authors(book.author_id, author_id)
+    """Save the title and author over the book as read; False when nothing changed.
+    Raises AuthorGone when the author it moves to was deleted since it was chosen."""
+    if author_id not in lock_authors(book.author_id, author_id):
+        db.session.rollback()
+        raise AuthorGone
     before = book_fields(book)
     book.title = title
     book.author_id = author_id

@@ -2,6 +2,7 @@
 disabling is refused afterwards; the cookie's flags; and what caches may keep."""
 
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD, csrf_token_on, submit
 
@@ -186,3 +187,36 @@ def test_answers_that_set_a_cookie_are_private_and_not_stored(client, curator):
     signed_out = sign_out(client)
     assert "Set-Cookie" in signed_out.headers
     assert signed_out.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_sign_in_form_is_never_cached_for_others(client):
+    """Its CSRF token is this browser's: the second time the form is shown, no cookie is
+    set, and it must still be private."""
+    client.get("/login")
+    again = client.get("/login")
+
+    assert "Set-Cookie" not in again.headers
+    assert again.headers["Cache-Control"] == "private, no-store"
+
+
+class FiveHoursAgo(TimestampSigner):
+    """Signs as Flask-WTF's signer does, dated five hours back."""
+
+    def get_timestamp(self) -> int:
+        return super().get_timestamp() - 5 * 3600
+
+
+def test_a_form_left_open_for_hours_is_still_accepted(app, client, curator):
+    """Its CSRF token lasts as long as the session, not an hour: the token of a form
+    opened five hours ago still signs in."""
+    client.get("/login")
+    with client.session_transaction() as session:
+        raw_token = session["csrf_token"]
+    serializer = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=FiveHoursAgo)
+    token = serializer.dumps(raw_token)
+
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": CURATOR_EMAIL, "password": CURATOR_PASSWORD}
+    )
+
+    assert response.status_code == 303

@@ -13,7 +13,7 @@ import pytest
 
 from bookshelf.accounts.models import User
 from bookshelf.catalogue import writes
-from bookshelf.catalogue.models import Author
+from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
 from tests.form_pages import author_row, book_rows, recorded_changes
 
@@ -206,3 +206,23 @@ def test_an_edit_saved_between_reading_a_row_and_updating_it_is_not_overwritten(
     assert isinstance(outcome["error"], writes.ChangedMeanwhile)
     assert author_row(shelf_app, author_id).name == "Ursula Kroeber Le Guin"
     assert recorded_changes(shelf_app) == []
+
+
+def test_a_book_moved_to_an_author_deleted_meanwhile_is_refused(shelf_app, postgres_url):
+    """The form chose the author; another curator deleted them before the save."""
+    with shelf_app.app_context():
+        user_id = shelf_app.config["TEST_USER_ID"]
+        one = writes.add_author(user_id, "One", None, None)
+        two = writes.add_author(user_id, "Two", None, None)
+        book_id = writes.add_book(user_id, one, "The Book")
+        book = db.session.get(Book, book_id)
+        chosen = writes.choose_author("Two", book.author).author
+        other = psycopg2.connect(postgres_url)
+        with other, other.cursor() as cursor:
+            cursor.execute("DELETE FROM authors WHERE id = %s", (two,))
+        other.close()
+
+        with pytest.raises(writes.AuthorGone):
+            writes.edit_book(user_id, book, "The Book", chosen.id)
+
+        assert db.session.get(Book, book_id).author_id == one
