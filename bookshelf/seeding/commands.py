@@ -49,8 +49,8 @@ class IfNotEmpty(Enum):
 @click.option(
     "--replace",
     is_flag=True,
-    help="Delete everything on the shelf and load the new shelf in its place; "
-    "a failure leaves the old shelf as it was.",
+    help="Delete everything on the shelf, and its history, and load the new shelf in its "
+    "place; a failure leaves the old shelf as it was.",
 )
 @click.option(
     "--if-empty",

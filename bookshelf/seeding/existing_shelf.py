@@ -36,14 +36,19 @@ def measure_shelf(connection: Connection) -> ShelfSize:
 
 
 def clear_shelf(connection: Connection) -> None:
-    """Delete every author and book; ids start again from 1. Until the transaction
-    commits, a failure or a kill leaves the old shelf as it was.
+    """Delete every author and book, and the history of changes to them, which would
+    otherwise name ids that now belong to others; ids start again from 1. Until the
+    transaction commits, a failure or a kill leaves the old shelf as it was.
 
     On PostgreSQL a TRUNCATE, which is instant on any shelf and leaves no dead rows
     behind; pages wait for the transaction to commit.
     """
     if connection.dialect.name == "postgresql":
-        connection.execute(text("TRUNCATE books, authors RESTART IDENTITY"))
+        connection.execute(text("TRUNCATE books, authors, changes RESTART IDENTITY"))
     else:
-        connection.execute(text("DELETE FROM books"))
-        connection.execute(text("DELETE FROM authors"))
+        for table in ("books", "authors", "changes"):
+            connection.execute(text(f"DELETE FROM {table}"))
+        # AUTOINCREMENT's counters (never-reuse-ids-on-sqlite), reset as RESTART IDENTITY does.
+        connection.execute(
+            text("DELETE FROM sqlite_sequence WHERE name IN ('books', 'authors', 'changes')")
+        )

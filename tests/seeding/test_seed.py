@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 from bookshelf.catalogue.models import Author, Book
 from bookshelf.extensions import db
+from bookshelf.history.models import Change
 from bookshelf.seeding import sample_shelf
+from tests.conftest import submit
 
 
 def shelf(app) -> dict[str, tuple[str | None, list[str]]]:
@@ -123,6 +125,18 @@ def test_seed_replace_leaves_only_the_sample_shelf(app, runner, add_author):
         book_counts = {a.name: a.book_count for a in db.session.scalars(select(Author))}
     assert ids == [1, 2, 3]  # numbered afresh
     assert book_counts == {"J.R.R. Tolkien": 3, "George R.R. Martin": 2, "J.K. Rowling": 2}
+
+
+def test_replace_takes_the_old_shelfs_history_with_it(app, runner, curator_client):
+    """The history names ids that, once the shelf is numbered afresh, are other authors'."""
+    assert submit(curator_client, "/authors/new", {"name": "Octavia E. Butler"}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Change.id))) == 1
+
+    assert runner.invoke(args=["seed", "--replace"]).exit_code == 0
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Change.id))) == 0
 
 
 def test_a_failed_replace_leaves_the_old_shelf(app, runner, add_author, monkeypatch):
