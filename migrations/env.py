@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from bookshelf.schema import time_limits
 from bookshelf.schema.book_count_triggers import restore_sqlite_triggers
 from bookshelf.schema.migration_engine import connect, migration_engine, migration_url
+from bookshelf.sqlite import foreign_keys_off_for_migrations
 
 config = context.config
 if config.config_file_name is not None:
@@ -69,7 +70,11 @@ def run_migrations_online() -> None:
 
 def run_migrations_on(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, **configure_args())
-    with time_limits.limited(connection), context.begin_transaction():
+    with (
+        foreign_keys_off_for_migrations(connection),
+        time_limits.limited(connection),
+        context.begin_transaction(),
+    ):
         context.run_migrations()
         restore_sqlite_triggers(connection)
 
