@@ -124,7 +124,7 @@ def table_files(connection) -> dict[str, int]:
 
 def test_row_versions_are_added_without_rewriting_the_tables(make_app, migrated, postgres_url):
     """A constant default is a catalogue change on PostgreSQL 11 and later: no rewrite, so no
-    long lock on a big shelf. (Checked at 1,000,000 books too; see bench/FINDINGS.md.)"""
+    long lock on a big shelf. (Checked at 1,000,000 books too: bench/FINDINGS.md.)"""
     app = make_app(migrated(postgres_url, seed=False))
     runner = app.test_cli_runner()
     with app.app_context(), db.engine.begin() as connection:
