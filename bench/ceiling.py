@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, abort, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, render_template, request, session
 from flask_login import AnonymousUserMixin
 from werkzeug.routing import Rule
 
