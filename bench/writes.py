@@ -44,6 +44,7 @@ TIMEOUT = 30
 SHELVES = {"10k": "small", "1M": "large"}
 WRITES = ("add an author", "add a book", "edit an author", "edit a book, ~2,000 books")
 EDITS = WRITES[2:]
+NO_ANSWER = 0
 
 
 class NotFollowing(urllib.request.HTTPRedirectHandler):
@@ -63,7 +64,8 @@ class Browser:
         )
 
     def request(self, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        """(status, Location, body) of a GET, or of a POST of `form`."""
+        """(status, Location, body) of a GET, or of a POST of `form`; status 0 when no
+        answer came (a refused or dropped connection, a timeout)."""
         data = urlencode(form).encode() if form is not None else None
         try:
             with self.opener.open(self.server.url(path), data, timeout=TIMEOUT) as response:
@@ -71,6 +73,8 @@ class Browser:
         except urllib.error.HTTPError as error:
             with error:
                 return error.code, error.headers.get("Location", ""), error.read().decode()
+        except OSError:  # urllib's URLError, timeouts and dropped connections
+            return NO_ANSWER, "", ""
 
     def form(self, path: str) -> dict[str, str]:
         """The hidden fields (CSRF token, version) of the form on a page."""
@@ -247,7 +251,9 @@ def spread(ratios: list[float]) -> str:
 def failures(samples: Samples) -> str:
     if not samples.failures:
         return "0"
-    return ", ".join(f"{count} × {status}" for status, count in sorted(samples.failures.items()))
+    return ", ".join(
+        f"{count} × {status or 'no answer'}" for status, count in sorted(samples.failures.items())
+    )
 
 
 def summary(by_shelf: dict[str, Samples], scaling: list[float]) -> str:
