@@ -7,7 +7,8 @@
    (bench/ceiling.py) on the big one, and drives every page with wrk from another
    process, in rounds that alternate the servers, so that a noisy machine slows all of
    them alike. Medians of the rounds are reported.
-3. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
+3. Times writes through the forms on both shelves (bench/writes.py).
+4. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
 
 BENCH_DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/);
 the databases bench_small, bench_large and bench_copy on it are dropped and rebuilt.
@@ -345,6 +346,7 @@ def report(
     ratios: dict,
     loading: dict,
     start_up: dict,
+    writes: list[str],
     rounds: int,
     seconds: int,
     large_books: int,
@@ -401,8 +403,8 @@ def report(
             f"| {spread(ratios[page]['scaling'])} "
             f"| {'yes' if ratio <= 1.5 else 'no'} |"
         )
+    lines += ["", *writes]
     lines += [
-        "",
         "## Loading and start-up",
         "",
         f"- `flask seed --authors {AUTHORS:,} --books {large_books:,}`: "
@@ -421,11 +423,20 @@ def report(
 
 
 def main() -> None:
+    # Imported here: bench.writes builds its shelves with this module's helpers.
+    import bench.writes
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="runs of each page on each server")
     parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
     parser.add_argument(
         "--large-books", type=int, default=LARGE_BOOKS, help="books on the large shelf"
+    )
+    parser.add_argument(
+        "--write-requests", type=int, default=300, help="of each write on each shelf"
+    )
+    parser.add_argument(
+        "--write-seconds", type=float, default=60, help="at most, of each write on each shelf"
     )
     parser.add_argument(
         "--report-dir", type=Path, default=BENCH, help="where RESULTS.md and results.png go"
@@ -463,6 +474,10 @@ def main() -> None:
         for running in servers.values():
             running.stop()
     shutil.rmtree(logs)
+    print("Writing ...")
+    writes = bench.writes.measure(
+        urls, arguments.write_requests, arguments.rounds, arguments.write_seconds
+    )
 
     folder = arguments.report_dir
     chart(results, folder / "results.png")
@@ -472,6 +487,7 @@ def main() -> None:
             ratios,
             loading,
             start_up,
+            bench.writes.report(writes, arguments.large_books),
             arguments.rounds,
             arguments.seconds,
             arguments.large_books,
