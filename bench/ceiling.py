@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, abort, render_template, request, session
-from flask_login import AnonymousUserMixin
+from flask import Blueprint, Flask, abort, render_template, request
 from werkzeug.routing import Rule
 
 from bookshelf import PROJECT_ROOT, templating
@@ -216,13 +215,6 @@ def books(author_id: int):
     return paged_json(page, book_json, "api.books", author_id=author_id)
 
 
-def look_for_a_remember_me(response):
-    """Flask-Login looks in the session after every request, so Bookshelf answers the API
-    with Vary: Cookie too."""
-    session.get("_remember")
-    return response
-
-
 app = Flask(
     __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
 )
@@ -233,10 +225,9 @@ app.url_map.add(Rule("/login", endpoint="accounts.login", build_only=True))
 # signed in), which Bookshelf answers with Vary: Cookie, so the ceiling does too.
 app.secret_key = "ceiling"
 app.session_interface = SessionCookies()
-app.context_processor(lambda: {"current_user": AnonymousUserMixin()})
+app.context_processor(lambda: {"curator": None})
 
 templating.init_app(app)
 app.register_blueprint(catalogue)
 app.register_blueprint(api)
-app.after_request(look_for_a_remember_me)
 app.after_request(add_security_headers)

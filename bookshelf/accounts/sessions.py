@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 from flask import Flask, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from bookshelf.accounts.models import User
 from bookshelf.extensions import db, login_manager
@@ -18,6 +18,17 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to change the shelf."
     login_manager.login_message_category = "info"
+    # Bookshelf has no "remember me": Flask-Login's hook for that cookie would only look in
+    # the session after every request, readers' and the API's too (bench/FINDINGS.md).
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
+    app.context_processor(curator_for_templates)
+
+
+def curator_for_templates() -> dict:
+    """`curator` for the templates: who is signed in, or None. A reader's request brings no
+    session, and then Flask-Login is not asked at all (bench/FINDINGS.md)."""
+    signed_in = session and current_user.is_authenticated
+    return {"curator": current_user._get_current_object() if signed_in else None}
 
 
 def new_session_token() -> str:

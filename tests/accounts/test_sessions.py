@@ -220,3 +220,13 @@ def test_a_form_left_open_for_hours_is_still_accepted(app, client, curator):
     )
 
     assert response.status_code == 303
+
+
+def test_a_readers_api_answer_does_not_vary_with_cookies(client, add_author):
+    """Nothing in a signed-out API answer depends on the session, so a cache need not keep
+    a copy per cookie."""
+    add_author()
+    response = client.get("/api/authors/")
+
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert "Set-Cookie" not in response.headers
