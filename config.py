@@ -107,6 +107,22 @@ def rate_limit_setting(environ: Mapping[str, str], name: str, default: str) -> s
     return value
 
 
+def redis_storage_options() -> dict:
+    """How the sign-in limits talk to Redis. A Redis that hangs costs the sign-in that
+    notices it at most a second (two tries of half a second), where redis-py's defaults
+    cost 5 to 10 (bench/FINDINGS.md); the one retry rides over a connection Redis dropped
+    when it restarted. Imported here, only with REDIS_URL set: redis costs start-up
+    about 130 ms."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        "retry": Retry(NoBackoff(), retries=1),
+    }
+
+
 def redis_url_setting(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     if value and urlsplit(value).scheme not in ("redis", "rediss", "redis+unix"):
@@ -176,6 +192,8 @@ class Config:
         )
         self.REDIS_URL = redis_url_setting(environ, "REDIS_URL")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        if self.REDIS_URL:
+            self.RATELIMIT_STORAGE_OPTIONS = redis_storage_options()
 
 
 class TestingConfig(Config):

@@ -7,8 +7,6 @@ from flask_migrate import Migrate
 from flask_migrate.cli import downgrade
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from sqlalchemy import MetaData
 
 # Named constraints come out the same on every database, so migrations can refer to them.
@@ -33,15 +31,7 @@ csrf = CSRFProtect()
 limiter = Limiter(
     key_func=get_remote_address,
     strategy="moving-window",
-    # A Redis that hangs costs the sign-in that notices it at most a second (two tries of
-    # half a second), where redis-py's defaults cost 5 to 10 (bench/FINDINGS.md); the one
-    # retry rides over a connection Redis dropped when it restarted. The memory storage
-    # ignores these.
-    storage_options={
-        "socket_connect_timeout": 0.5,
-        "socket_timeout": 0.5,
-        "retry": Retry(NoBackoff(), retries=1),
-    },
+    # Redis's timeouts come from config.redis_storage_options, when REDIS_URL is set.
     in_memory_fallback_enabled=True,
     # An error Redis gives while counting a failed attempt is logged, not a 500.
     swallow_errors=True,
