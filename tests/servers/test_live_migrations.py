@@ -163,9 +163,10 @@ def test_an_index_build_held_up_by_a_lock_gives_up_too(impatient_runner, postgre
 
 
 class Writer:
-    """Writes to the catalogue from a thread, as the release before accounts and history
-    did (a book added and an author's bio changed, one short transaction each), until
-    stopped; bounded in count. Keeps every error."""
+    """Writes to the catalogue from a thread, until stopped (bounded in count), keeping
+    every error: a book added and its author's bio changed in one short transaction, taking
+    the two tables in turn in either order, as writers do (the book_count triggers take
+    books then authors; the editing pages lock the author first)."""
 
     def __init__(self, url: str, author_ids: list[int]) -> None:
         self.url, self.author_ids = url, author_ids
@@ -187,6 +188,10 @@ class Writer:
             author_id = self.author_ids[self.writes % len(self.author_ids)]
             try:
                 with connection, connection.cursor() as cursor:
+                    if self.writes % 2:
+                        cursor.execute(
+                            "SELECT 1 FROM authors WHERE id = %s FOR UPDATE", (author_id,)
+                        )
                     cursor.execute(
                         "INSERT INTO books (title, author_id) VALUES (%s, %s)",
                         (f"Written during the migration {self.writes}", author_id),
