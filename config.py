@@ -148,6 +148,9 @@ class Config:
     # A form's CSRF token lasts as long as the session it belongs to (which signing out
     # ends), not an hour: a curator who takes longer over a bio must not lose it.
     WTF_CSRF_TIME_LIMIT = None
+    # Flask-WTF's own hook, which looks up the view's exemptions before the method and so
+    # costs every GET; bookshelf.security checks the token on writes only.
+    WTF_CSRF_CHECK_DEFAULT = False
 
     def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
         # Where the app keeps what it makes itself: the default SQLite file, the secret key.

@@ -1,13 +1,16 @@
 """Browser-facing safety: response headers on every answer, session cookies kept out of
-shared caches, client addresses from a trusted proxy, and the secret key."""
+shared caches, CSRF tokens on every write, client addresses from a trusted proxy, and the
+secret key."""
 
 import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bookshelf.extensions import csrf
 
 # No inline script or style anywhere (the app needs no JavaScript at all), nothing from
 # other origins, and no framing.
@@ -54,12 +57,25 @@ class SessionCookies(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     app.session_interface = SessionCookies()
     app.after_request(add_security_headers)
+    app.before_request(refuse_writes_without_csrf_token)
     if app.config["TRUSTED_PROXIES"]:
         # The client's address as the last N proxies saw it; with none trusted,
         # X-Forwarded-For is anyone's to write and is ignored.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path) / "secret_key")
+
+
+def refuse_writes_without_csrf_token() -> None:
+    """Every POST to a route needs its form's CSRF token (a 400 otherwise); reads are not
+    looked at, and a POST that matched no route keeps its 404 or 405."""
+    config = current_app.config
+    if (
+        config["WTF_CSRF_ENABLED"]
+        and request.method in config["WTF_CSRF_METHODS"]
+        and request.endpoint
+    ):
+        csrf.protect()
 
 
 def add_security_headers(response: Response) -> Response:

@@ -13,7 +13,9 @@ from bookshelf.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    login_manager.init_app(app)
+    # Templates get `curator` below instead of Flask-Login's `current_user`, which it would
+    # load for every page, readers' too.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to change the shelf."

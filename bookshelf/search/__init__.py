@@ -1,0 +1,1 @@
+"""Finding authors and books by the words a reader remembers of them."""
