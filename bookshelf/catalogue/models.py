@@ -1,4 +1,5 @@
-"""The catalogue's tables: authors and their books, and the indexes browsing needs."""
+"""The catalogue's tables: authors and their books, the indexes browsing needs, and the
+search keys names and titles are found and sorted by (bookshelf.search.words)."""
 
 from datetime import datetime
 
@@ -6,6 +7,11 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bookshelf.extensions import db
+
+# A search key (bookshelf.search.words.search_key) compares byte by byte on both backends:
+# SQLite's default, and COLLATE "C" on PostgreSQL, whose locales would skip the spaces
+# between words. Names and titles then sort alike everywhere.
+SearchKey = Text().with_variant(Text(collation="C"), "postgresql")
 
 
 class Author(db.Model):
@@ -22,6 +28,9 @@ class Author(db.Model):
     # Bumped by every UPDATE through the ORM, so an edit made from a form opened before
     # someone else's is caught rather than saved over it.
     version: Mapped[int] = mapped_column(server_default=text("1"))
+
+    # The name's search key: what the author is found by, and sorted by.
+    name_key: Mapped[str | None] = mapped_column(SearchKey)
 
     books: Mapped[list["Book"]] = relationship(back_populates="author")
 
@@ -42,6 +51,10 @@ class Book(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(server_default=text("1"))
+    # The title's search key, which the author's books and search results sort by, and
+    # what the book is found by: the title's words, then its author's (words.book_search_text).
+    title_key: Mapped[str | None] = mapped_column(SearchKey)
+    search_text: Mapped[str | None] = mapped_column(SearchKey)
 
     author: Mapped[Author] = relationship(back_populates="books")
 
@@ -61,3 +74,12 @@ Index("ix_authors_created_at_id", Author.created_at, Author.id)
 Index("ix_authors_country_name_id", Author.country, Author.name, Author.id)
 # Leads with author_id, so it also serves the foreign key (an author's books, deletes).
 Index("ix_books_author_id_title_id", Book.author_id, Book.title, Book.id)
+
+
+class SearchWord(db.Model):
+    """Every word the shelf's names and titles have held: the near spellings a search tries
+    when nothing matches come from here. Words are only ever added."""
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(SearchKey, primary_key=True)
