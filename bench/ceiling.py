@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
+from bookshelf.catalogue.title_matches import TITLES_SHOWN, group_by_author
 from flask import Blueprint, Flask, abort, render_template, request
 from werkzeug.routing import Rule
 
@@ -26,7 +27,6 @@ from bookshelf.catalogue.list_options import (
     author_page_links,
     contains_pattern,
 )
-from bookshelf.catalogue.title_matches import TITLES_SHOWN, group_by_author
 from bookshelf.converters import RowIdConverter
 from bookshelf.security import SessionCookies, add_security_headers
 

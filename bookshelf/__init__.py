@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from bookshelf.catalogue import views as catalogue
     from bookshelf.converters import RowIdConverter
     from bookshelf.history import views as history
+    from bookshelf.search import views as search
 
     # Converters must be known before the routes that use them are added.
     app.url_map.converters["row_id"] = RowIdConverter
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(editing.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(search.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -5,6 +5,7 @@ from flask import Flask, request
 from markupsafe import Markup, escape
 
 from bookshelf.catalogue.list_options import has_previous_page
+from bookshelf.search.words import WORD, search_words
 
 
 def thousands(number: int) -> str:
@@ -12,36 +13,20 @@ def thousands(number: int) -> str:
     return f"{number:,}"
 
 
-def highlight(text: str, search: str) -> Markup:
-    """`text`, escaped, with each place `search` occurs in it marked with <mark>.
-
-    Case is ignored as the search ignores it, by lowering both (ILIKE lowers on
-    PostgreSQL, as lower() does on SQLite). A character may lower to two ("İ" to "i̇"):
-    a match that starts or ends inside one marks the whole character.
-    """
-    wanted = lowered(search)
-    if not wanted:
-        return escape(text)
-    haystack = lowered(text)
-    # For each character of the haystack, the index of the character of `text` it came from.
-    source = [index for index, character in enumerate(text) for _ in character.lower()]
+def highlight(text: str, words: tuple[str, ...]) -> Markup:
+    """`text`, escaped, with each of its words that starts like one of a search's `words`
+    (bookshelf.search.words) marked with <mark>: "Émile" is marked for `emile`."""
     pieces = []
     done = 0
-    found = haystack.find(wanted)
-    while found != -1:
-        start = max(source[found], done)
-        end = source[found + len(wanted) - 1] + 1
-        if start < end:
-            pieces += [escape(text[done:start]), Markup("<mark>%s</mark>") % text[start:end]]
-            done = end
-        found = haystack.find(wanted, found + len(wanted))
+    for found in WORD.finditer(text):
+        if any(word.startswith(words) for word in search_words(found.group())):
+            pieces += [
+                escape(text[done : found.start()]),
+                Markup("<mark>%s</mark>") % found.group(),
+            ]
+            done = found.end()
     pieces.append(escape(text[done:]))
     return Markup("").join(pieces)
-
-
-def lowered(text: str) -> str:
-    """`text` lowered a character at a time, so that it lines up with `text`."""
-    return "".join(character.lower() for character in text)
 
 
 def this_page() -> str:

@@ -35,6 +35,25 @@ def book_json(book) -> dict:
     }
 
 
+def search_json(results) -> dict:
+    """A search's page of results (bookshelf.search.results); a total is null past the
+    count's bound."""
+    return {
+        "query": results.query,
+        "corrected": results.corrected,
+        "authors": [
+            {"id": a.id, "name": a.name, "country": a.country, "book_count": a.book_count}
+            for a in results.authors.rows
+        ],
+        "books": [
+            {"id": b.id, "title": b.title, "author_id": b.author_id, "author_name": b.author_name}
+            for b in results.books.rows
+        ],
+        "authors_total": results.authors.total,
+        "books_total": results.books.total,
+    }
+
+
 def paged_json(pagination, serialize, endpoint: str, **args):
     """The page's items as a JSON array; Link and X-Total-Count tell of the rest."""
     response = jsonify([serialize(item) for item in pagination.items])

@@ -4,11 +4,12 @@ authors, would otherwise grow without bound."""
 
 from pathlib import Path
 
-from flask import Blueprint, request, send_from_directory
+from flask import Blueprint, jsonify, request, send_from_directory
 
-from bookshelf.api.json_bodies import author_json, book_json, paged_json
+from bookshelf.api.json_bodies import author_json, book_json, paged_json, search_json
 from bookshelf.catalogue import queries
-from bookshelf.catalogue.list_options import Paging
+from bookshelf.catalogue.list_options import Paging, clean_text
+from bookshelf.search.results import search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,3 +31,12 @@ def books(author_id: int):
     author = queries.author_or_404(author_id)
     page = queries.books_page(author, Paging.from_args(request.args))
     return paged_json(page, book_json, "api.books", author_id=author_id)
+
+
+@bp.get("/search")
+def search_results():
+    """What /search shows, in the same order: `corrected` is the near spelling searched
+    when the query as typed found nothing (`as_typed=1` never tries one)."""
+    query = clean_text(request.args.get("q"))
+    as_typed = request.args.get("as_typed") == "1"
+    return jsonify(search_json(search(query, Paging.from_args(request.args), as_typed)))

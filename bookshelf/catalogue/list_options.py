@@ -64,7 +64,7 @@ class Paging:
 
 @dataclass(frozen=True)
 class AuthorListOptions(Paging):
-    """A page of the author list: a search, a country, a sort order and the paging."""
+    """A page of the author list: a country, a sort order and the paging."""
 
     # The orders the list offers, each with the label its link shows.
     SORT_ORDERS: ClassVar[dict[str, str]] = {
@@ -73,7 +73,6 @@ class AuthorListOptions(Paging):
         "newest": "Newest",
     }
 
-    q: str = ""
     country: str = ""
     sort: str = "name"
 
@@ -82,7 +81,6 @@ class AuthorListOptions(Paging):
         sort = clean_text(args.get("sort"))
         return cls(
             **read_paging(args),
-            q=clean_text(args.get("q")),
             country=clean_text(args.get("country")),
             sort=sort if sort in cls.SORT_ORDERS else cls.sort,
         )

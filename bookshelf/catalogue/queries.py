@@ -11,17 +11,15 @@ from functools import cache
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, select
 
-from bookshelf.catalogue.list_options import AuthorListOptions, Paging, contains_pattern
+from bookshelf.catalogue.list_options import AuthorListOptions, Paging
 from bookshelf.catalogue.models import Author, Book
-from bookshelf.catalogue.title_matches import TITLES_SHOWN, TitleMatches, group_by_author
 from bookshelf.database import read
 
 authors = Author.__table__
 books = Book.__table__
 
-LONGEST_TEXT = max(authors.c.name.type.length, books.c.title.type.length)
 AUTHOR_FIELDS = (
     authors.c.id,
     authors.c.name,
@@ -70,47 +68,12 @@ BOOKS_OF_AUTHOR = PageStatements(
     BOOK_FIELDS, [books.c.author_id == bindparam("author_id")], (books.c.title, books.c.id)
 )
 
-# Why a search found an author, when a book title is the reason: for each author on the
-# page (`author_ids`), their first TITLES_SHOWN titles containing `pattern`, by title,
-# each with the number of the author's titles that do.
-RANKED_MATCHING_TITLES = (
-    select(
-        books.c.author_id,
-        books.c.title,
-        func.row_number()
-        .over(partition_by=books.c.author_id, order_by=(books.c.title, books.c.id))
-        .label("position"),
-        func.count().over(partition_by=books.c.author_id).label("matches"),
-    )
-    .where(
-        books.c.author_id.in_(bindparam("author_ids", expanding=True)),
-        books.c.title.ilike(bindparam("pattern"), escape="\\"),
-    )
-    .subquery("ranked")
-)
-MATCHING_TITLES = (
-    select(
-        RANKED_MATCHING_TITLES.c.author_id,
-        RANKED_MATCHING_TITLES.c.title,
-        RANKED_MATCHING_TITLES.c.matches,
-    )
-    .where(RANKED_MATCHING_TITLES.c.position <= TITLES_SHOWN)
-    .order_by(RANKED_MATCHING_TITLES.c.author_id, RANKED_MATCHING_TITLES.c.position)
-)
-
 
 @cache
-def author_list_statements(sort: str, search: bool, by_country: bool) -> PageStatements:
-    """The statements for the author list in one `sort` order, with or without a search
-    (bind parameter `pattern`) and a country (`country`). Twelve shapes in all, each built
-    on first use."""
+def author_list_statements(sort: str, by_country: bool) -> PageStatements:
+    """The statements for the author list in one `sort` order, with or without a country
+    (bind parameter `country`). Six shapes in all, each built on first use."""
     conditions = []
-    if search:
-        pattern = bindparam("pattern")
-        title_matches = select(books.c.author_id).where(books.c.title.ilike(pattern, escape="\\"))
-        conditions.append(
-            or_(authors.c.name.ilike(pattern, escape="\\"), authors.c.id.in_(title_matches))
-        )
     if by_country:
         conditions.append(authors.c.country == bindparam("country"))
     return PageStatements(AUTHOR_FIELDS, conditions, AUTHOR_ORDERS[sort])
@@ -130,33 +93,10 @@ def row_type(fields: tuple[str, ...]) -> type:
 
 
 def authors_page(options: AuthorListOptions) -> Pagination:
-    """One page of the authors `options` select, with the total they add up to.
-
-    A search matches an author's name or the title of any of their books, ignoring case.
-    """
-    statements = author_list_statements(options.sort, bool(options.q), bool(options.country))
-    values = {}
-    if options.q:
-        values["pattern"] = contains_pattern(options.q)
-    if options.country:
-        values["country"] = options.country
-    total = 0 if longer_than_anything_stored(options.q) else None
-    return paginate(statements, values, options, total)
-
-
-def matching_titles(search: str, author_ids: list[int]) -> dict[int, TitleMatches]:
-    """By author, the first few titles of theirs that `search` matches, and how many more
-    it does: one statement for the page's authors, and none without a search."""
-    if not (search and author_ids):
-        return {}
-    values = {"author_ids": author_ids, "pattern": contains_pattern(search)}
-    return group_by_author(read(MATCHING_TITLES, values))
-
-
-def longer_than_anything_stored(search: str) -> bool:
-    """Then nothing contains it, and the list is empty without asking (SQLite refuses LIKE
-    patterns of some 50,000 characters)."""
-    return len(search) > LONGEST_TEXT
+    """One page of the authors `options` select, with the total they add up to."""
+    statements = author_list_statements(options.sort, bool(options.country))
+    values = {"country": options.country} if options.country else {}
+    return paginate(statements, values, options)
 
 
 def country_counts() -> list:

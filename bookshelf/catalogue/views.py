@@ -5,7 +5,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from bookshelf.catalogue import queries
-from bookshelf.catalogue.list_options import AuthorListOptions, Paging, author_page_links
+from bookshelf.catalogue.list_options import (
+    AuthorListOptions,
+    Paging,
+    author_page_links,
+    clean_text,
+)
 
 bp = Blueprint("catalogue", __name__)
 
@@ -17,13 +22,13 @@ def home():
 
 @bp.get("/authors/")
 def authors_page():
+    if clean_text(request.args.get("q")):
+        # The list's search box of earlier releases: links to it find the search now.
+        return redirect(url_for("search.search_page", q=request.args["q"]), code=301)
     options = AuthorListOptions.from_args(request.args)
-    authors = queries.authors_page(options)
     return render_template(
         "catalogue/authors.html",
-        authors=authors,
-        # Why each author is in a search's results, when a book title is the reason.
-        matching_titles=queries.matching_titles(options.q, [row.id for row in authors.items]),
+        authors=queries.authors_page(options),
         countries=queries.country_counts(),
         options=options,
         # Author links carry where the reader is, so the author's page can link back here.

@@ -1,0 +1,95 @@
+"""Near spellings: when a query finds nothing, the words the shelf holds that its unknown
+words were probably meant to be ("tolkein" -> tolkien, "harry poter" -> harry potter).
+
+A word is unknown when the vocabulary (search_words) has no such word, or, for the last
+word, no word starting with it. Its candidates share its first letter (typing slips are
+rarely there, and it keeps the candidates an index range), are at most two letters longer
+or shorter, and are at most one edit away for words of up to four letters, two beyond,
+counting a swap of neighbours as one edit (rapidfuzz's optimal string alignment). The
+nearest wins; among equally near ones, the one most books hold, then A to Z.
+"""
+
+from rapidfuzz.distance import OSA
+from sqlalchemy import bindparam, func, literal, select
+
+from bookshelf.catalogue.models import Book, SearchWord
+from bookshelf.database import read
+from bookshelf.search.queries import COUNT_BOUND
+from bookshelf.search.words import following
+
+vocabulary = SearchWord.__table__
+books = Book.__table__
+
+# How many of the equally near candidates are weighed by how many books hold them.
+CANDIDATES_WEIGHED = 5
+
+WORD_KNOWN = select(vocabulary.c.word).where(vocabulary.c.word == bindparam("word")).limit(1)
+PREFIX_KNOWN = (
+    select(vocabulary.c.word)
+    .where(vocabulary.c.word >= bindparam("word"), vocabulary.c.word < bindparam("stop"))
+    .limit(1)
+)
+CANDIDATES = select(vocabulary.c.word).where(
+    vocabulary.c.word >= bindparam("first"),
+    vocabulary.c.word < bindparam("after_first"),
+    func.length(vocabulary.c.word).between(bindparam("shortest"), bindparam("longest")),
+)
+BOOKS_HOLDING = select(func.count()).select_from(
+    select(literal(1))
+    .select_from(books)
+    .where(books.c.search_text.like(bindparam("pattern")))
+    .limit(COUNT_BOUND)
+    .subquery()
+)
+
+
+def corrected(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The query with each unknown word replaced by its nearest known one, or None when
+    every word is known or an unknown one has nothing near it."""
+    replaced = list(words)
+    for position, word in enumerate(words):
+        last = position == len(words) - 1
+        if is_known(word, as_prefix=last):
+            continue
+        nearest = nearest_word(word)
+        if nearest is None:
+            return None
+        replaced[position] = nearest
+    return tuple(replaced) if replaced != list(words) else None
+
+
+def is_known(word: str, as_prefix: bool) -> bool:
+    if as_prefix:
+        return read(PREFIX_KNOWN, {"word": word, "stop": following(word)}).first() is not None
+    return read(WORD_KNOWN, {"word": word}).first() is not None
+
+
+def nearest_word(word: str) -> str | None:
+    allowed = most_edits(word)
+    candidates = read(
+        CANDIDATES,
+        {
+            "first": word[0],
+            "after_first": following(word[0]),
+            "shortest": len(word) - allowed,
+            "longest": len(word) + allowed,
+        },
+    ).scalars()
+    near = {}
+    for candidate in candidates:
+        distance = OSA.distance(word, candidate, score_cutoff=allowed)
+        if distance <= allowed:
+            near[candidate] = distance
+    if not near:
+        return None
+    closest = min(near.values())
+    tied = sorted(word for word, distance in near.items() if distance == closest)
+    return max(tied[:CANDIDATES_WEIGHED], key=lambda word: (books_holding(word), -tied.index(word)))
+
+
+def most_edits(word: str) -> int:
+    return 1 if len(word) <= 4 else 2
+
+
+def books_holding(word: str) -> int:
+    return read(BOOKS_HOLDING, {"pattern": f"% {word} %"}).scalar_one()
