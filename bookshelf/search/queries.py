@@ -9,15 +9,14 @@ come by title. The same statements run on PostgreSQL and SQLite, over the search
 (bookshelf.search.words): LIKE patterns that PostgreSQL's trigram indexes serve, and
 ranges of the keys that their B-tree indexes serve.
 
-Books are read tier by tier, each tier in title order with a LIMIT, so a query that
-matches half a million books reads a page's worth of each tier from an index rather than
-ranking them all. Counts stop at COUNT_BOUND.
+Books are read tier by tier, each in title order with a LIMIT, and only as far as the page
+needs. Counts stop at COUNT_BOUND, and so does paging.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, not_, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, func, literal, not_, select
 
 from bookshelf.catalogue.models import Author, Book
 from bookshelf.catalogue.queries import read_rows
@@ -82,13 +81,9 @@ def author_statements(word_count: int) -> tuple[Select, Select]:
 
 
 @cache
-def book_statements(word_count: int) -> tuple[Select, Select]:
-    """A page of matching books, best first, and their count up to the bound.
-
-    Each tier is its own SELECT in title order with a LIMIT of the rows up to the end of
-    the page, and excludes the tiers before it, so the planner can read each from an index
-    in order and stop, or, for a rare word, gather it from the trigram index and sort it.
-    """
+def book_statements(word_count: int) -> tuple[list[Select], Select, Select]:
+    """The ids of each tier's matching books in title order, up to `up_to` of them; the
+    page's rows for chosen ids; and the count of all matches up to the bound."""
     title, text = books.c.title_key, books.c.search_text
     tiers = [
         title == bindparam("exact"),
@@ -100,26 +95,16 @@ def book_statements(word_count: int) -> tuple[Select, Select]:
             not_(starts_with_query(title)),
         ),
     ]
-    # Each tier in a subquery of its own: SQLite allows no LIMIT on a UNION's parts.
-    tier_rows = [
-        select(literal(number).label("tier"), books.c.id, title)
-        .where(condition)
-        .order_by(title, books.c.id)
-        .limit(bindparam("up_to"))
-        .subquery(f"tier_{number}")
-        for number, condition in enumerate(tiers)
+    tier_ids = [
+        select(books.c.id).where(condition).order_by(title, books.c.id).limit(bindparam("up_to"))
+        for condition in tiers
     ]
-    ranked = union_all(*(select(rows) for rows in tier_rows)).subquery("ranked")
-    page = (
+    rows = (
         select(books.c.id, books.c.title, books.c.author_id, authors.c.name.label("author_name"))
-        .select_from(ranked)
-        .join(books, books.c.id == ranked.c.id)
         .join(authors, authors.c.id == books.c.author_id)
-        .order_by(ranked.c.tier, ranked.c.title_key, ranked.c.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .where(books.c.id.in_(bindparam("ids", expanding=True)))
     )
-    return page, bounded_count(books, matches(text, word_count))
+    return tier_ids, rows, bounded_count(books, matches(text, word_count))
 
 
 def bounded_count(table, condition) -> Select:
@@ -136,22 +121,39 @@ class Found:
     total: int | None
 
 
-def found(statements: tuple[Select, Select], terms: Terms, page: int, per_page: int) -> Found:
-    page_rows, count = statements
-    values = terms.values()
-    counted = read(count, values).scalar_one()
-    offset = (page - 1) * per_page
-    if offset >= min(counted, COUNT_BOUND):
-        rows = []
-    else:
-        bounds = {"limit": per_page, "offset": offset, "up_to": offset + per_page}
-        rows = read_rows(page_rows, values | bounds)
-    return Found(rows, counted if counted <= COUNT_BOUND else None)
+def counted(count: Select, values: dict) -> int | None:
+    found = read(count, values).scalar_one()
+    return found if found <= COUNT_BOUND else None
 
 
 def search_authors(terms: Terms, page: int, per_page: int) -> Found:
-    return found(author_statements(len(terms.words)), terms, page, per_page)
+    page_rows, count = author_statements(len(terms.words))
+    values = terms.values()
+    total = counted(count, values)
+    offset = (page - 1) * per_page
+    if offset >= COUNT_BOUND if total is None else offset >= total:
+        return Found([], total)
+    bounds = {"limit": per_page, "offset": offset}
+    return Found(read_rows(page_rows, values | bounds), total)
 
 
 def search_books(terms: Terms, page: int, per_page: int) -> Found:
-    return found(book_statements(len(terms.words)), terms, page, per_page)
+    """The tiers are read best first, each only as far as the page needs, so a page that the
+    best tiers fill reads nothing of the others: a common word's exact and starting
+    matches fill the first page from an index, and the thousands of books that merely
+    hold the word are never ranked."""
+    tier_ids, page_rows, count = book_statements(len(terms.words))
+    values = terms.values()
+    total = counted(count, values)
+    offset = (page - 1) * per_page
+    if offset >= COUNT_BOUND if total is None else offset >= total:
+        return Found([], total)
+    ranked: list[int] = []
+    for statement in tier_ids:
+        up_to = offset + per_page - len(ranked)
+        ranked += read(statement, values | {"up_to": up_to}).scalars()
+        if len(ranked) >= offset + per_page:
+            break
+    ids = ranked[offset : offset + per_page]
+    by_id = {row.id: row for row in read_rows(page_rows, {"ids": ids})} if ids else {}
+    return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)

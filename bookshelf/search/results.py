@@ -30,7 +30,7 @@ class SearchResults:
 
     def last_page(self, per_page: int) -> int:
         """The last page either group has results on (paging stops at the count's bound)."""
-        shown = max(min(group.total or COUNT_BOUND, COUNT_BOUND) for group in self.groups)
+        shown = max(COUNT_BOUND if group.total is None else group.total for group in self.groups)
         return max(-(-shown // per_page), 1)
 
     @property
