@@ -15,6 +15,8 @@ PATHS = [
     "/",
     "/authors/",
     "/authors/?q=%3Cscript%3E",
+    "/search?q=%3Cscript%3E",
+    "/api/search?q=ring",
     "/authors/1",
     "/books/1",
     "/api/authors/",

@@ -113,7 +113,9 @@ def test_the_session_cookie_is_secure_when_configured(app, client, curator):
 ANONYMOUS_READS = [
     "/",
     "/authors/",
-    "/authors/?q=earthsea&sort=books",
+    "/authors/?sort=books",
+    "/search?q=earthsea",
+    "/api/search?q=earthsea",
     "/authors/{id}",
     "/books/{id}",
     "/authors/999999",

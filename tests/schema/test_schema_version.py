@@ -95,10 +95,10 @@ def test_a_missing_table_on_a_current_schema_is_still_a_fault(app, caplog):
         db.session.commit()
 
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, not raise
-    response = app.test_client().get("/authors/?q=ring")
+    response = app.test_client().get("/search?q=ring")
 
     assert response.status_code == 500
     assert schema_lines(caplog) == []
     page = response.get_data(as_text=True)
-    assert '<a href="/authors/?q=ring">Try again</a>' in page
+    assert '<a href="/search?q=ring">Try again</a>' in page
     assert "Browse all authors" not in page  # the page that failed

@@ -73,7 +73,8 @@ def expected_answers() -> dict[str, tuple[int, str]]:
     tolkien, martin, rowling = SAMPLE_SHELF
     return {
         "/authors/": (200, "Showing 1–3"),
-        "/authors/?q=thrones": (200, martin["name"]),
+        "/search?q=thrones": (200, martin["name"]),
+        "/api/search?q=martin+thrones": (200, martin["books"][0]),
         "/authors/?country=United+Kingdom&sort=books": (200, tolkien["name"]),
         "/authors/?sort=newest&page=2&per_page=2": (200, "Showing 3–3"),
         "/authors/1": (200, tolkien["books"][0]),
