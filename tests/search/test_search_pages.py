@@ -1,0 +1,197 @@
+"""The search page and its JSON twin: what a reader sees for an empty query, no match, a
+near spelling, many results, and hostile text. Which results come first is in
+test_relevance.py."""
+
+import html
+import re
+
+from bookshelf.search.queries import COUNT_BOUND
+
+
+def text_of(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", markup)).split())
+
+
+def group(page: str, heading_id: str) -> str:
+    """The markup of one group of results, by its heading's id."""
+    return page.split(f'<h2 id="{heading_id}">', 1)[1].split("</section>", 1)[0]
+
+
+def names_of_authors(page: str) -> list[str]:
+    return [
+        text_of(name)
+        for name in re.findall(r"<li>\s*<a [^>]*>(.*?)</a>", group(page, "found-authors"))
+    ]
+
+
+def items_of(page: str, heading_id: str) -> list[str]:
+    return [text_of(item) for item in re.findall(r"<li>(.*?)</li>", group(page, heading_id), re.S)]
+
+
+def get_page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_a_search_finds_authors_by_name_and_books_by_title_and_author(client, add_author):
+    add_author("J.R.R. Tolkien", country="United Kingdom", books=["The Two Towers", "The Hobbit"])
+    add_author("Tove Jansson", country="Finland", books=["Comet in Moominland"])
+
+    page = get_page(client, "/search?q=tolkien")
+
+    assert items_of(page, "found-authors") == ["J.R.R. Tolkien United Kingdom · 2 books"]
+    assert items_of(page, "found-books") == [
+        "The Hobbit by J.R.R. Tolkien",
+        "The Two Towers by J.R.R. Tolkien",
+    ]
+    assert "1 author" in text_of(group(page, "found-authors"))
+    assert "2 books" in text_of(group(page, "found-books"))
+
+
+def test_a_book_links_to_its_authors_page(client, add_author):
+    author_id = add_author("Tove Jansson", books=["Comet in Moominland"])
+    books = group(get_page(client, "/search?q=comet"), "found-books")
+    assert f'<a href="/authors/{author_id}"><cite>' in books
+
+
+def test_the_words_found_are_marked_whatever_their_accents_and_case(client, add_author):
+    add_author("Émile Zola", books=["Thérèse Raquin"])
+
+    page = get_page(client, "/search?q=EMILE+therese")
+
+    assert "<mark>Thérèse</mark> Raquin" in group(page, "found-books")
+    assert "<mark>Émile</mark> Zola" in group(page, "found-books")
+
+
+def test_stored_markup_and_the_query_are_escaped(client, add_author):
+    add_author("<b>Bold</b> & Co", books=["<script>alert(1)</script> Ring"])
+
+    page = get_page(client, "/search?q=%3Cscript%3E+ring")
+
+    assert "<script>" not in page
+    assert (
+        "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>Ring</mark>" in page
+    )
+    assert "by &lt;b&gt;Bold&lt;/b&gt; &amp; Co" in page
+    assert "Results for “&lt;script&gt; ring”" in page
+    assert 'name="q" value="&lt;script&gt; ring"' in page
+
+
+def test_an_empty_query_asks_for_words(client, add_author):
+    add_author("Tove Jansson")
+    for url in ("/search", "/search?q=", "/search?q=++"):
+        page = get_page(client, url)
+        assert "Type some words of an author’s name or a book’s title" in page, url
+        assert "found-authors" not in page
+    # Punctuation alone holds no word to find.
+    assert "Nothing on the shelf matches “!?”" in get_page(client, "/search?q=%21%3F")
+
+
+def test_no_match_says_so_and_tries_no_spelling_it_cannot_find(client, add_author):
+    add_author("Tove Jansson", books=["Comet in Moominland"])
+
+    page = get_page(client, "/search?q=zzyzx")
+
+    assert "Nothing on the shelf matches “zzyzx”" in page
+    assert "Showing results for" not in page
+    body = client.get("/api/search?q=zzyzx").get_json()
+    assert body == {
+        "query": "zzyzx",
+        "corrected": None,
+        "authors": [],
+        "books": [],
+        "authors_total": 0,
+        "books_total": 0,
+    }
+
+
+def test_a_misspelling_shows_the_near_spelling_and_a_way_back_to_the_words_typed(
+    client, add_author
+):
+    add_author("J.R.R. Tolkien", books=["The Hobbit"])
+
+    page = get_page(client, "/search?q=tolkein")
+
+    assert "Showing results for <strong>tolkien</strong>" in page
+    assert items_of(page, "found-books") == ["The Hobbit by J.R.R. Tolkien"]
+    link = re.search(r'<a href="([^"]+)">Search for “tolkein” as typed</a>', page)[1]
+    as_typed = get_page(client, html.unescape(link))
+    assert "Nothing on the shelf matches “tolkein”" in as_typed
+    assert "Showing results for" not in as_typed
+
+
+def test_results_are_paged_and_the_pages_keep_their_length(client, add_author):
+    add_author("Isaac Asimov", books=[f"Robot {n:02}" for n in range(1, 8)])
+
+    first = get_page(client, "/search?q=robot&per_page=3")
+    third = get_page(client, "/search?q=robot&per_page=3&page=3")
+    past = get_page(client, "/search?q=robot&per_page=3&page=9")
+
+    assert items_of(first, "found-books")[0] == "Robot 01 by Isaac Asimov"
+    assert 'href="/search?q=robot&amp;page=2&amp;per_page=3">Next →' in first
+    assert "Page 1 of 3" in first
+    assert items_of(third, "found-books") == ["Robot 07 by Isaac Asimov"]
+    assert 'rel="next"' not in third
+    assert "No more books on this page." in past
+    assert 'href="/search?q=robot&amp;page=3&amp;per_page=3">← Previous' in past
+
+
+def test_counts_stop_at_the_bound_and_say_more(client, add_authors):
+    add_authors(1, books_each=COUNT_BOUND + 1)
+
+    page = get_page(client, "/search?q=book")
+    body = client.get("/api/search?q=book&per_page=100&page=11").get_json()
+
+    assert "more than 1,000 books" in page
+    assert f"Page 1 of {COUNT_BOUND // 25:,}" in page
+    assert body["books_total"] is None
+    assert body["authors_total"] == 0
+    # Paging stops at the bound.
+    assert body["books"] == []
+
+
+def test_the_api_gives_what_the_page_shows_in_the_same_order(client, add_author):
+    tolkien = add_author("J.R.R. Tolkien", country="United Kingdom", books=["The Hobbit"])
+    add_author("Christopher Tolkien", books=["The History of Middle-earth"])
+
+    page = get_page(client, "/search?q=tolkien")
+    body = client.get("/api/search?q=tolkien").get_json()
+
+    assert [author["name"] for author in body["authors"]] == names_of_authors(page)
+    assert body["authors"][1] == {
+        "id": tolkien,
+        "name": "J.R.R. Tolkien",
+        "country": "United Kingdom",
+        "book_count": 1,
+    }
+    assert [f"{b['title']} by {b['author_name']}" for b in body["books"]] == items_of(
+        page, "found-books"
+    )
+    assert body["query"] == "tolkien"
+    assert body["corrected"] is None
+    assert body["authors_total"] == 2
+    assert body["books_total"] == 2
+
+
+def test_the_old_list_search_leads_to_the_search(client):
+    response = client.get("/authors/?q=le+guin&sort=books")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/search?q=le+guin"
+    assert client.get("/authors/?q=+").status_code == 200
+
+
+def test_a_search_costs_a_bounded_number_of_statements(client, add_authors, sql_statements):
+    add_authors(3, books_each=5)
+    sql_statements.clear()
+    client.get("/search?q=book")
+    few = len(sql_statements)
+
+    add_authors(60, books_each=5)
+    sql_statements.clear()
+    client.get("/search?q=book")
+    many = len(sql_statements)
+
+    # Two counts, no page of authors (none match), every tier (the 15 books fill no page),
+    # and the page's books; with 300, the books starting "Book" fill the page alone.
+    assert (few, many) == (7, 5)
