@@ -102,7 +102,9 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from bookshelf.accounts.commands import users_command
+    from bookshelf.search.commands import search_command
     from bookshelf.seeding.commands import seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users_command)
+    app.cli.add_command(search_command)
