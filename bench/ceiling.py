@@ -35,11 +35,11 @@ AUTHOR_COLUMNS = (
 )
 BOOK_COLUMNS = "books.id, books.title, books.author_id, books.created_at"
 ORDERS = {
-    "name": "authors.name, authors.id",
-    "books": "authors.book_count DESC, authors.name, authors.id",
+    "name": "authors.name_key, authors.id",
+    "books": "authors.book_count DESC, authors.name_key, authors.id",
     "newest": "authors.created_at DESC, authors.id DESC",
 }
-BOOK_ORDER = "books.title, books.id"
+BOOK_ORDER = "books.title_key, books.id"
 
 catalogue = Blueprint("catalogue", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")

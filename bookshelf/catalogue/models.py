@@ -66,14 +66,16 @@ class Book(db.Model):
 
 
 # One index per way of listing, each ending in id so that ties keep a stable order and a
-# page is read straight off the index. The trigram index for searching titles exists on
-# PostgreSQL only; it lives in the add-browsing-indexes revision, not here.
-Index("ix_authors_name_id", Author.name, Author.id)
-Index("ix_authors_book_count_name_id", Author.book_count.desc(), Author.name, Author.id)
+# page is read straight off the index; names and titles sort by their search keys. The
+# trigram indexes that searches read exist on PostgreSQL only; they live in the
+# add-search-keys revision, not here.
+Index("ix_authors_name_key_id", Author.name_key, Author.id)
+Index("ix_authors_book_count_name_key_id", Author.book_count.desc(), Author.name_key, Author.id)
 Index("ix_authors_created_at_id", Author.created_at, Author.id)
-Index("ix_authors_country_name_id", Author.country, Author.name, Author.id)
+Index("ix_authors_country_name_key_id", Author.country, Author.name_key, Author.id)
+Index("ix_books_title_key_id", Book.title_key, Book.id)
 # Leads with author_id, so it also serves the foreign key (an author's books, deletes).
-Index("ix_books_author_id_title_id", Book.author_id, Book.title, Book.id)
+Index("ix_books_author_id_title_key_id", Book.author_id, Book.title_key, Book.id)
 
 
 class SearchWord(db.Model):

@@ -30,8 +30,8 @@ AUTHOR_FIELDS = (
 )
 BOOK_FIELDS = (books.c.id, books.c.title, books.c.author_id, books.c.created_at)
 AUTHOR_ORDERS = {
-    "name": (authors.c.name, authors.c.id),
-    "books": (authors.c.book_count.desc(), authors.c.name, authors.c.id),
+    "name": (authors.c.name_key, authors.c.id),
+    "books": (authors.c.book_count.desc(), authors.c.name_key, authors.c.id),
     "newest": (authors.c.created_at.desc(), authors.c.id.desc()),
 }
 
@@ -65,7 +65,7 @@ COUNTRY_COUNTS = (
 AUTHOR_BY_ID = select(*AUTHOR_FIELDS).where(authors.c.id == bindparam("author_id"))
 AUTHORS_BY_ID = PageStatements(AUTHOR_FIELDS, [], (authors.c.id,))
 BOOKS_OF_AUTHOR = PageStatements(
-    BOOK_FIELDS, [books.c.author_id == bindparam("author_id")], (books.c.title, books.c.id)
+    BOOK_FIELDS, [books.c.author_id == bindparam("author_id")], (books.c.title_key, books.c.id)
 )
 
 
