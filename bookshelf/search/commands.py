@@ -43,8 +43,8 @@ def backfill_command() -> None:
     except SQLAlchemyError as error:
         raise stopped(error) from None
     click.echo(
-        f"Checked {done.rows_read:,} rows in {done.seconds:.1f} s and wrote the keys of "
-        f"{done.authors_written:,} authors and {done.books_written:,} books "
+        f"Checked {done.rows_read:,} rows in {done.seconds:.1f} s; wrote keys to "
+        f"{done.authors_written:,} of the authors and {done.books_written:,} of the books "
         f"(the longest batch took {done.longest_batch:.2f} s)."
     )
 

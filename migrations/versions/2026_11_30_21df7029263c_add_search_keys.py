@@ -138,8 +138,8 @@ class ProgressLog:
 
 def summary(done: Backfill) -> str:
     return (
-        f"Search keys: wrote those of {done.authors_written:,} authors and "
-        f"{done.books_written:,} books ({done.rows_read:,} rows read) in {done.seconds:.1f} s; "
+        f"Search keys: read {done.rows_read:,} rows in {done.seconds:.1f} s, wrote keys to "
+        f"{done.authors_written:,} of the authors and {done.books_written:,} of the books; "
         f"the longest batch took {done.longest_batch:.2f} s"
     )
 
