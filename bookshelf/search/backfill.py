@@ -3,12 +3,12 @@ runs to fill in the keys of a shelf that has none, and what `flask search backfi
 after a deploy, for the rows the previous release wrote meanwhile.
 
 Authors, then books, are read in id order, BATCH_ROWS rows at a time (a keyset: each batch
-starts after the last id of the one before, so the last batch costs what the first does),
-and each batch is a transaction of its own. Its row locks last a moment, so a writer waits
-at most that long, and vacuum can reclaim the old row versions behind it. Every row's keys
-are computed afresh and written only where they differ, so a run fills in the rows that
-lack keys and also corrects those an older release left stale by renaming an author or
-retitling a book.
+starts after the last id of the one before, so the last batch costs what the first does).
+Every row's keys are computed afresh, outside any transaction, and those that differ are
+written in a transaction of its own, which holds its rows' locks only while it writes them:
+a writer waits at most that long, and vacuum can reclaim the old row versions behind it. A
+run fills in the rows that lack keys, and also corrects those an older release left stale by
+renaming an author or retitling a book.
 
 A row is written only if it still holds what the batch read: a change made meanwhile by
 code that keeps the keys itself is never overwritten with keys computed from before it.
@@ -127,14 +127,15 @@ SHELF_ROWS = text("SELECT (SELECT count(*) FROM authors) + (SELECT count(*) FROM
 
 @dataclass
 class Backfill:
-    """What a run did: the rows it read, the rows whose keys it wrote, and how long it took,
-    and its longest batch took (the longest any of its transactions was open)."""
+    """What a run did: the rows it read, the rows whose keys it wrote, how long it took, and
+    the longest a batch's writing transaction was open, which is the longest it kept any
+    row locked."""
 
     rows_read: int = 0
     authors_written: int = 0
     books_written: int = 0
     seconds: float = 0.0
-    longest_batch: float = 0.0
+    longest_write: float = 0.0
 
 
 def shelf_rows(connection: Connection) -> int:
@@ -148,7 +149,8 @@ def backfill_search_keys(
     """Bring the search keys of every author and book up to date, and add their words to the
     vocabulary; `progress` is told of rows as they are read.
 
-    Each batch is a transaction of its own on `connection`, which must not be in one.
+    Each batch reads, and writes, in transactions of its own on `connection`, which must
+    not be in one.
     """
     started = time.perf_counter()
     backfill = Backfill()
@@ -165,15 +167,19 @@ def backfill_table(
     added while it walks are met on the way, the table's end being read afresh each batch."""
     written, after = 0, 0
     while True:
-        batch_started = time.perf_counter()
         with connection.begin():
             rows = connection.execute(table.read, {"after": after, "rows": BATCH_ROWS}).all()
-            keys = write_keys(connection, table, table.stale(rows))
-            remember_words(connection, keys)
-        backfill.longest_batch = max(backfill.longest_batch, time.perf_counter() - batch_started)
         if not rows:
             return written
-        written += len(keys)
+        stale = table.stale(rows)
+        if stale:
+            write_started = time.perf_counter()
+            with connection.begin():
+                keys = write_keys(connection, table, stale)
+                remember_words(connection, keys)
+            write_seconds = time.perf_counter() - write_started
+            backfill.longest_write = max(backfill.longest_write, write_seconds)
+            written += len(keys)
         backfill.rows_read += len(rows)
         progress(len(rows))
         after = rows[-1].id

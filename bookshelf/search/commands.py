@@ -45,7 +45,7 @@ def backfill_command() -> None:
     click.echo(
         f"Checked {done.rows_read:,} rows in {done.seconds:.1f} s; wrote keys to "
         f"{done.authors_written:,} of the authors and {done.books_written:,} of the books "
-        f"(the longest batch took {done.longest_batch:.2f} s)."
+        f"(a batch kept its rows locked {done.longest_write:.2f} s at most)."
     )
 
 

@@ -140,7 +140,7 @@ def summary(done: Backfill) -> str:
     return (
         f"Search keys: read {done.rows_read:,} rows in {done.seconds:.1f} s, wrote keys to "
         f"{done.authors_written:,} of the authors and {done.books_written:,} of the books; "
-        f"the longest batch took {done.longest_batch:.2f} s"
+        f"a batch kept its rows locked {done.longest_write:.2f} s at most"
     )
 
 
