@@ -16,14 +16,15 @@ search_command = AppGroup("search", help="The search keys names and titles are f
 
 @search_command.command("backfill")
 def backfill_command() -> None:
-    """Bring the search keys of every author and book up to date, in batches of a few
-    thousand rows, each a transaction of its own, while the app serves.
+    """Bring the search keys of every author and book up to date.
 
-    The add-search-keys revision fills in the keys of the rows already there; the release
-    before it writes rows without keys until the new code replaces it. A deploy runs this
-    once the new code is up, to fill those in (and correct any the old code left stale by
-    renaming an author or retitling a book). It can run at any time, as often as wanted:
-    it writes only keys that are wrong. Stopped half-way, it keeps what it did.
+    It works in batches of a few thousand rows, each written in a transaction of its own,
+    so the app serves and writes meanwhile. The add-search-keys revision fills in the keys
+    of the rows already there, but the release before it writes rows without keys until
+    the new code replaces it: a deploy runs this once the new code is up, to fill those in
+    (and correct any the old code left stale by renaming an author or retitling a book).
+    It can run at any time, as often as wanted: it writes only keys that are wrong.
+    Stopped half-way, it keeps what it did.
     """
     try:
         connection = db.engine.connect()
