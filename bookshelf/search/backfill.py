@@ -12,6 +12,9 @@ renaming an author or retitling a book.
 
 A row is written only if it still holds what the batch read: a change made meanwhile by
 code that keeps the keys itself is never overwritten with keys computed from before it.
+
+The add-search-keys revision runs this module on every new database, so its statements may
+name only what the schema has at that revision.
 """
 
 import time
