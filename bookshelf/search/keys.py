@@ -2,10 +2,11 @@
 from, and the search vocabulary: the words near spellings are drawn from.
 
 The ORM's writes get their keys from bookshelf.search.key_events; the Core statements that
-restore deleted rows use what is here.
+restore deleted rows and load big shelves use what is here.
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +17,9 @@ from bookshelf.search.words import book_search_text, search_key
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 authors = Author.__table__
 books = Book.__table__
+# Enough to hold every title the synthetic shelf makes from its patterns (about 100,000),
+# so a load of a million books works out each title's key once.
+KEYS_REMEMBERED = 2**17
 
 
 def remember_words(connection: Connection, keys: Iterable[str]) -> None:
@@ -49,3 +53,21 @@ def rekey_authors_books(connection: Connection, author_id: int, name_key: str) -
         .where(books.c.author_id == author_id)
         .values(search_text=book_search_text(books.c.title_key, name_key))
     )
+
+
+class LoadKeys:
+    """The search keys of the names and titles a bulk load writes, and the words they hold,
+    for the vocabulary to take in one go at the end of the load. A big shelf repeats its
+    titles, so recent keys are remembered rather than worked out again."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.key = lru_cache(maxsize=KEYS_REMEMBERED)(self.new_key)
+
+    def new_key(self, text: str) -> str:
+        key = search_key(text)
+        self.words.update(key.split())
+        return key
+
+    def remember_words(self, connection: Connection) -> None:
+        remember_words(connection, self.words)  # each word is a key of one word
