@@ -17,7 +17,8 @@ WRITTEN_KEYS = "search_keys_written"
 
 
 def key_author(mapper, connection, author: Author) -> None:
-    author.name_key = search_key(author.name)
+    if author.name is not None:  # the database refuses a nameless author, keys or none
+        author.name_key = search_key(author.name)
 
 
 def author_inserted(mapper, connection, author: Author) -> None:
@@ -37,8 +38,8 @@ def key_book(mapper, connection, book: Book) -> None:
     committed since. An author added in this same flush is there already: authors are
     written before their books."""
     name_key = keys.author_name_key(connection, book.author_id)
-    if name_key is None:
-        return  # no such author: the foreign key refuses the book, keys or none
+    if name_key is None or book.title is None:
+        return  # no such author, or no title: the database refuses the book, keys or none
     for column, value in keys.book_keys(book.title, name_key).items():
         setattr(book, column, value)
 
