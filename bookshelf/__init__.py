@@ -51,8 +51,10 @@ def register_extensions(app: Flask) -> None:
     from bookshelf.catalogue import models as catalogue_models  # noqa: F401
     from bookshelf.extensions import csrf, db, migrate
     from bookshelf.history import models as history_models  # noqa: F401
+    from bookshelf.search.key_events import keep_search_keys_current
 
     db.init_app(app)
+    keep_search_keys_current()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     database.init_app(app)
     sqlite.init_app(app)

@@ -1,6 +1,9 @@
 """Undoing a delete: the author (with the books deleted with them) or the book comes back
 with its old id and values, in one transaction that records the restore as a change.
 
+Restores are Core INSERTs, which the ORM's key events never see, so they write the rows'
+search keys (and their words) themselves.
+
 Ids are safe to insert again: PostgreSQL's sequences have passed them, and SQLite's
 AUTOINCREMENT never hands one out twice, so no new row has taken one meanwhile.
 """
@@ -18,6 +21,8 @@ from bookshelf.extensions import db
 from bookshelf.history.entries import in_utc
 from bookshelf.history.models import Change
 from bookshelf.history.recording import ChangeSet
+from bookshelf.search import keys
+from bookshelf.search.words import search_key
 
 
 class RestoreRefused(Exception):
@@ -80,6 +85,7 @@ def already_restored(subject: str, author_id: int, restore: Change) -> RestoreRe
 
 def restore_author(user_id: int, change: Change, subject: str) -> Restored:
     fields = change.before
+    name_key = search_key(fields["name"])
     db.session.execute(
         insert(Author.__table__).values(
             id=change.row_id,
@@ -89,13 +95,18 @@ def restore_author(user_id: int, change: Change, subject: str) -> Restored:
             created_at=datetime.fromisoformat(fields["created_at"]),
             # Past the deleted row's version, so a form opened before the delete is stale.
             version=fields["version"] + 1,
+            name_key=name_key,
         )
     )
     # The author's book_count starts at 0; the triggers count the books as they come back.
     book_changes = books_deleted_with(change)
     books = [restored_book(book_change) for book_change in book_changes]
+    keyed_books = [book | keys.book_keys(book["title"], name_key) for book in books]
     if books:
-        db.session.execute(insert(Book.__table__), books)
+        db.session.execute(insert(Book.__table__), keyed_books)
+    keys.remember_words(
+        db.session.connection(), [name_key] + [book["title_key"] for book in keyed_books]
+    )
     changes = ChangeSet(user_id)
     for book_change, book in zip(book_changes, books, strict=True):
         changes.book("restore", book_change.row_id, None, recorded(book))
@@ -146,7 +157,11 @@ def restore_book(user_id: int, change: Change, subject: str) -> Restored:
     if not lock_authors(author_id):
         raise author_gone(change, subject)
     book = restored_book(change)
-    db.session.execute(insert(Book.__table__).values(**book))
+    connection = db.session.connection()
+    # Read after the lock, so a rename of the author committed meanwhile is seen.
+    book_keys = keys.book_keys(book["title"], keys.author_name_key(connection, author_id))
+    db.session.execute(insert(Book.__table__).values(**book, **book_keys))
+    keys.remember_words(connection, [book_keys["title_key"]])
     changes = ChangeSet(user_id)
     changes.book("restore", change.row_id, None, recorded(book))
     changes.write()

@@ -3,6 +3,9 @@
 PostgreSQL gets COPY through psycopg2, fed from a generator so the books never sit in
 memory at once (the authors do: a million at most); SQLite gets batched executemany.
 Either way a failure, or the process being killed, leaves the database as it was.
+
+The rows' search keys are worked out as they stream past, and their words go into the
+vocabulary once, at the end of the load.
 """
 
 import time
@@ -12,9 +15,14 @@ from itertools import islice
 
 from sqlalchemy import Connection, text
 
+from bookshelf.search.keys import LoadKeys
+from bookshelf.search.words import book_search_text
 from bookshelf.seeding.synthetic_shelf import SyntheticAuthor, synthetic_authors, synthetic_books
 
 ROWS_PER_CHUNK = 5_000
+# In the order author_rows and book_rows give them.
+AUTHOR_COLUMNS = ("id", "name", "country", "bio", "created_at", "name_key")
+BOOK_COLUMNS = ("author_id", "title", "title_key", "search_text")
 
 
 @dataclass
@@ -41,16 +49,21 @@ def load_synthetic_shelf(
     started = time.perf_counter()
     shelf = synthetic_authors(authors, books, random_seed)
     ids = reserve_author_ids(connection, len(shelf))
+    keys = LoadKeys()
+    name_keys = [keys.key(author.name) for author in shelf]
     if connection.dialect.name == "postgresql":
-        copy_rows(
-            connection, "authors (id, name, country, bio, created_at)", author_rows(ids, shelf)
-        )
+        copy_rows(connection, "authors", AUTHOR_COLUMNS, author_rows(ids, shelf, name_keys))
         progress(len(shelf))
         copy_rows(
-            connection, "books (author_id, title)", book_rows(ids, shelf, random_seed), progress
+            connection,
+            "books",
+            BOOK_COLUMNS,
+            book_rows(ids, shelf, name_keys, random_seed, keys),
+            progress,
         )
     else:
-        insert_rows(connection, shelf, ids, random_seed, progress)
+        insert_rows(connection, shelf, ids, name_keys, random_seed, keys, progress)
+    keys.remember_words(connection)
     return LoadResult(len(shelf), books, time.perf_counter() - started)
 
 
@@ -65,14 +78,24 @@ def reserve_author_ids(connection: Connection, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def author_rows(ids: list[int], shelf: list[SyntheticAuthor]) -> Iterator[tuple]:
-    for author_id, author in zip(ids, shelf, strict=True):
-        yield author_id, author.name, author.country, author.bio, author.created_at.isoformat()
+def author_rows(
+    ids: list[int], shelf: list[SyntheticAuthor], name_keys: list[str]
+) -> Iterator[tuple]:
+    for author_id, author, name_key in zip(ids, shelf, name_keys, strict=True):
+        created_at = author.created_at.isoformat()
+        yield author_id, author.name, author.country, author.bio, created_at, name_key
 
 
-def book_rows(ids: list[int], shelf: list[SyntheticAuthor], random_seed: int) -> Iterator[tuple]:
+def book_rows(
+    ids: list[int],
+    shelf: list[SyntheticAuthor],
+    name_keys: list[str],
+    random_seed: int,
+    keys: LoadKeys,
+) -> Iterator[tuple]:
     for position, title in synthetic_books(shelf, random_seed):
-        yield ids[position], title
+        title_key = keys.key(title)
+        yield ids[position], title, title_key, book_search_text(title_key, name_keys[position])
 
 
 def copy_field(value) -> str:
@@ -114,27 +137,27 @@ class CopySource:
 def copy_rows(
     connection: Connection,
     table: str,
+    columns: tuple[str, ...],
     rows: Iterator[tuple],
     progress: Callable[[int], None] = lambda rows: None,
 ) -> None:
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} FROM STDIN", CopySource(rows, progress), size=65536)
+        cursor.copy_expert(statement, CopySource(rows, progress), size=65536)
 
 
-def insert_rows(connection, shelf, ids, random_seed, progress) -> None:
-    connection.execute(
-        text(
-            "INSERT INTO authors (id, name, country, bio, created_at) "
-            "VALUES (:id, :name, :country, :bio, :created_at)"
-        ),
-        [
-            {"id": i, "name": n, "country": c, "bio": b, "created_at": t}
-            for i, n, c, b, t in author_rows(ids, shelf)
-        ],
-    )
+def insert_rows(connection, shelf, ids, name_keys, random_seed, keys, progress) -> None:
+    authors = author_rows(ids, shelf, name_keys)
+    connection.exec_driver_sql(insert_statement("authors", AUTHOR_COLUMNS), list(authors))
     progress(len(shelf))
-    rows = book_rows(ids, shelf, random_seed)
-    insert = text("INSERT INTO books (author_id, title) VALUES (:author_id, :title)")
+    rows = book_rows(ids, shelf, name_keys, random_seed, keys)
+    insert_books = insert_statement("books", BOOK_COLUMNS)
     while chunk := list(islice(rows, ROWS_PER_CHUNK)):
-        connection.execute(insert, [{"author_id": a, "title": t} for a, t in chunk])
+        connection.exec_driver_sql(insert_books, chunk)
         progress(len(chunk))
+
+
+def insert_statement(table: str, columns: tuple[str, ...]) -> str:
+    """SQLite's INSERT of rows given as tuples in the order of `columns`."""
+    values = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"

@@ -37,16 +37,18 @@ def measure_shelf(connection: Connection) -> ShelfSize:
 
 def clear_shelf(connection: Connection) -> None:
     """Delete every author and book, and the history of changes to them, which would
-    otherwise name ids that now belong to others; ids start again from 1. Until the
-    transaction commits, a failure or a kill leaves the old shelf as it was.
+    otherwise name ids that now belong to others; ids start again from 1. The search
+    vocabulary goes too (it only ever grows otherwise): a search misspelt should not be
+    offered the words of a shelf that is gone. Until the transaction commits, a failure
+    or a kill leaves the old shelf as it was.
 
     On PostgreSQL a TRUNCATE, which is instant on any shelf and leaves no dead rows
     behind; pages wait for the transaction to commit.
     """
     if connection.dialect.name == "postgresql":
-        connection.execute(text("TRUNCATE books, authors, changes RESTART IDENTITY"))
+        connection.execute(text("TRUNCATE books, authors, changes, search_words RESTART IDENTITY"))
     else:
-        for table in ("books", "authors", "changes"):
+        for table in ("books", "authors", "changes", "search_words"):
             connection.execute(text(f"DELETE FROM {table}"))
         # AUTOINCREMENT's counters (never-reuse-ids-on-sqlite), reset as RESTART IDENTITY does.
         connection.execute(

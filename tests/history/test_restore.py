@@ -41,9 +41,12 @@ def restore(client, change_id: int, history: str):
     return submit(client, f"/changes/{change_id}/restore", {}, form_url=history)
 
 
-def without_versions(rows) -> list[tuple]:
-    """Rows as tuples with the version (their last column) left out: a restore moves it on."""
-    return [tuple(row)[:-1] for row in rows]
+def without_versions(rows) -> list[dict]:
+    """Rows by column, with the version left out: a restore moves it on."""
+    return [
+        {column: value for column, value in row._mapping.items() if column != "version"}
+        for row in rows
+    ]
 
 
 def test_restoring_an_author_brings_back_their_books_with_old_ids_and_values(

@@ -142,9 +142,9 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(app, runner, monkeypat
     before = shelf_summary(app)
     good_rows = bulk_load.book_rows
 
-    def rows_then_a_bad_one(ids, shelf, random_seed):
-        yield from islice(good_rows(ids, shelf, random_seed), 700)
-        yield ids[0], None  # a book without a title breaks NOT NULL
+    def rows_then_a_bad_one(ids, *arguments):
+        yield from islice(good_rows(ids, *arguments), 700)
+        yield ids[0], None, None, None  # a book without a title breaks NOT NULL
 
     monkeypatch.setattr(bulk_load, "book_rows", rows_then_a_bad_one)
     result = runner.invoke(args=["seed", "--authors", "10", "--books", "1000", onto_the_shelf])
