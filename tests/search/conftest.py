@@ -24,15 +24,22 @@ def search_app(request, tmp_path_factory):
     else:
         pytest.skip("TEST_DATABASE_URL is not set, so the PostgreSQL runs are skipped")
     app = create_app(TestingConfig(url, tmp_path_factory.mktemp("instance")))
-    with app.app_context():
-        try:
+    try:
+        with app.app_context():
             flask_migrate.upgrade()
             load_search_shelf(db.session)
             db.session.commit()
-        except SQLAlchemyError as error:
-            # Every case would repeat the traceback, and formatting two hundred takes minutes.
-            pytest.fail(f"The search shelf could not be loaded: {error}", pytrace=False)
+    except SQLAlchemyError as error:
+        close_connections(app)
+        # Every case would repeat the traceback, and formatting two hundred takes minutes.
+        pytest.fail(f"The search shelf could not be loaded: {error}", pytrace=False)
     yield app
+    close_connections(app)
+
+
+def close_connections(app) -> None:
+    """End the app's session and close its pool, so that no open transaction holds locks
+    the next test's wipe of the PostgreSQL database would wait on."""
     with app.app_context():
         db.session.remove()
         for engine in db.engines.values():
