@@ -26,4 +26,9 @@ def test_the_document_is_served(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     document = response.get_json()
-    assert set(document["paths"]) == {"/api/authors/", "/api/books/{author_id}", "/healthz"}
+    assert set(document["paths"]) == {
+        "/api/authors/",
+        "/api/books/{author_id}",
+        "/api/search",
+        "/healthz",
+    }
