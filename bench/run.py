@@ -213,8 +213,6 @@ def pages(url: str) -> dict[str, str]:
     return {
         "author list": "/authors/",
         f"deep page ({last_page})": f"/authors/?page={last_page}",
-        "search, name": "/authors/?q=okafor",
-        "search, title": "/authors/?q=lantern%20of%20kyoto",
         "country filter": "/authors/?country=Kenya",
         "author, ~2,000 books": f"/authors/{author_id}",
         "API authors": "/api/authors/",
