@@ -34,10 +34,16 @@ def skip_empty_autogenerate(context, revision, directives) -> None:
         logger.info("No changes in schema detected.")
 
 
+# What exists on PostgreSQL only, made by hand in its revision: the models do not declare
+# it, so comparisons leave it out.
+POSTGRESQL_ONLY_INDEXES = ("_trgm", "_search_vector")
+POSTGRESQL_ONLY_COLUMNS = {"search_vector"}
+
+
 def include_object(object, name, type_, reflected, compare_to) -> bool:
-    """The trigram indexes exist on PostgreSQL only, made by hand in their revision: the
-    models do not declare them, so comparisons leave them out."""
-    return not (type_ == "index" and name.endswith("_trgm"))
+    if type_ == "index":
+        return not name.endswith(POSTGRESQL_ONLY_INDEXES)
+    return not (type_ == "column" and name in POSTGRESQL_ONLY_COLUMNS)
 
 
 def configure_args() -> dict:

@@ -5,29 +5,87 @@ Every word but the last must match a whole word, and the last may be the start o
 so results come as a reader types. Results rank in tiers: the whole name or title is the
 query, then it starts with the query, then every word matches whole, then the last only
 as a prefix. Within a tier, authors with more books come first, then names A to Z; books
-come by title. The same statements run on PostgreSQL and SQLite, over the search keys
-(bookshelf.search.words): LIKE patterns that PostgreSQL's trigram indexes serve, and
-ranges of the keys that their B-tree indexes serve.
+come by title.
+
+Names and titles are compared through their search keys (bookshelf.search.words): "is" and
+"starts with" are ranges of a key, which a B-tree index reads. Whether a book holds the
+words is asked differently on each database, with the same answers: PostgreSQL asks its
+search vector (a tsquery of the words as they are, which a GIN index serves); SQLite, and
+the author search on both, match the keys with LIKE patterns (on PostgreSQL, a trigram
+index serves the names').
 
 Books are read tier by tier, each in title order with a LIMIT, and only as far as the page
-needs. Counts stop at COUNT_BOUND, and so does paging.
+needs. Counts stop at COUNT_BOUND, and so does paging. When there are more matches than
+that, the words are common enough that walking the titles in order finds a page of them
+sooner than gathering every match and sorting it: PostgreSQL walks up to WALK_ROWS titles
+(with each book's words in the index beside them), and gathers only if that walk falls
+short, as it does when matches cluster far down the alphabet.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, not_, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
-from bookshelf.catalogue.models import Author, Book
+from bookshelf.catalogue.models import Author, Book, SearchKey, SearchWord
 from bookshelf.catalogue.queries import read_rows
-from bookshelf.database import read
+from bookshelf.database import read, read_connection
 from bookshelf.search.words import following
 
 authors = Author.__table__
 books = Book.__table__
+vocabulary = SearchWord.__table__
+# The columns of books that a search on PostgreSQL reads, search_vector among them: the
+# models leave it out, since SQLite has none (the add-book-search-vectors revision).
+books_with_vectors = Table(
+    "books",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("title_key", SearchKey),
+    Column("search_text", SearchKey),
+    Column("search_vector", TSVECTOR),
+)
 
 # Counts are exact up to here; past it a page says "more than 1,000", and paging stops.
 COUNT_BOUND = 1_000
+# How many titles a walk reads at most: past the bound, at least 1 book in 1,000 matches,
+# so a page of 25 is likely within the first 25,000; in practice common words fill it
+# within a few hundred, and a walk of all 10,000 costs a few milliseconds.
+WALK_ROWS = 10_000
+# A one-word search whose word PostgreSQL's statistics put in this many books or more is not
+# counted: its page says "more than 1,000" at once. Counting to the bound costs a thousand
+# reads of the table, the most of any statement in a search at 1,000,000 books, and ANALYZE
+# keeps the frequency of the commonest words from a sample of 30,000 rows, close enough that
+# five times the bound is never a word of fewer than 1,000 books. Should the statistics be
+# stale, a page that runs out of matches still gives their number (search_books).
+COUNT_TRUSTED_PAST = 5 * COUNT_BOUND
+# A last word that begins more of the vocabulary's words than this is searched as a prefix.
+MOST_ENDINGS = 20
+ENDINGS = (
+    select(vocabulary.c.word)
+    .where(vocabulary.c.word >= bindparam("word"), vocabulary.c.word < bindparam("stop"))
+    .order_by(vocabulary.c.word)
+    .limit(MOST_ENDINGS + 1)
+)
+ESTIMATE = text(
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM books WHERE search_vector @@ CAST(:last_prefix AS tsquery)"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +93,8 @@ class Terms:
     """A query's words as the values the search statements bind."""
 
     words: tuple[str, ...]
+    # The vocabulary's words that begin with the last word, when there are few (PostgreSQL).
+    endings: tuple[str, ...] = ()
 
     def values(self) -> dict:
         """`whole_N` and `prefix_N` LIKE patterns for each word; `exact`, the key the whole
@@ -44,6 +104,16 @@ class Terms:
         for number, word in enumerate(self.words):
             values[f"whole_{number}"] = f"% {word} %"
             values[f"prefix_{number}"] = f"% {word}%"
+        # The same as tsqueries: words are letters and digits only, so quoting needs no
+        # escapes, and a quoted word is taken as it is, with no parser or stemming.
+        # A prefix is the words it may stand for when the vocabulary has few: GIN finds a
+        # few words' books by skipping through them with the other words', where a prefix
+        # (`:*`) gathers all its books first.
+        *first, last = (f"'{word}'" for word in self.words)
+        endings = " | ".join(f"'{word}'" for word in self.endings)
+        values["all_whole"] = " & ".join([*first, last])
+        values["last_prefix"] = " & ".join([*first, f"({endings})" if endings else last + ":*"])
+        values["last_prefix_only"] = values["last_prefix"] + f" & !{last}"
         return values
 
 
@@ -80,37 +150,121 @@ def author_statements(word_count: int) -> tuple[Select, Select]:
     return page, bounded_count(authors, matching)
 
 
+def on_postgresql() -> bool:
+    return read_connection().dialect.name == "postgresql"
+
+
+@dataclass(frozen=True)
+class BookTier:
+    """The ids of a tier's books in title order, up to `up_to` of them: `gather` finds them
+    all and sorts them; `walk`, when there is one, reads at most WALK_ROWS titles in order."""
+
+    gather: Select
+    walk: Select | None = None
+
+
 @cache
-def book_statements(word_count: int) -> tuple[list[Select], Select, Select]:
-    """The ids of each tier's matching books in title order, up to `up_to` of them; the
-    page's rows for chosen ids; and the count of all matches up to the bound."""
-    title, text = books.c.title_key, books.c.search_text
-    tiers = [
-        title == bindparam("exact"),
-        and_(starts_with_query(title), title != bindparam("exact")),
-        and_(matches(text, word_count, last_whole=True), not_(starts_with_query(title))),
-        and_(
-            matches(text, word_count),
-            not_(text.like(bindparam(f"whole_{word_count - 1}"))),
-            not_(starts_with_query(title)),
-        ),
-    ]
-    tier_ids = [
-        select(books.c.id).where(condition).order_by(title, books.c.id).limit(bindparam("up_to"))
-        for condition in tiers
-    ]
+def book_statements(postgresql: bool, word_count: int) -> tuple[list[BookTier], Select, Select]:
+    """Each tier's statements; the page's rows for chosen ids; and the count of all matches
+    up to the bound."""
     rows = (
         select(books.c.id, books.c.title, books.c.author_id, authors.c.name.label("author_name"))
         .join(authors, authors.c.id == books.c.author_id)
         .where(books.c.id.in_(bindparam("ids", expanding=True)))
     )
-    return tier_ids, rows, bounded_count(books, matches(text, word_count))
+    if not postgresql:
+        return sqlite_book_tiers(word_count), rows, bounded_count(books, matches_sqlite(word_count))
+    table = books_with_vectors
+    count = bounded_count(table, holds_words(table), planned_for_all=word_count > 1)
+    return postgresql_book_tiers(), rows, count
 
 
-def bounded_count(table, condition) -> Select:
+def matches_sqlite(word_count: int, last_whole: bool = False):
+    return matches(books.c.search_text, word_count, last_whole)
+
+
+def holds_words(source, words: str = "last_prefix"):
+    """On PostgreSQL, the book holds the query's words, as one of Terms.values's tsqueries:
+    `last_prefix`, `all_whole` or `last_prefix_only`."""
+    return source.c.search_vector.bool_op("@@")(cast(bindparam(words), TSQUERY))
+
+
+def title_tiers(title) -> list:
+    return [
+        title == bindparam("exact"),
+        and_(starts_with_query(title), title != bindparam("exact")),
+    ]
+
+
+def sqlite_book_tiers(word_count: int) -> list[BookTier]:
+    title = books.c.title_key
+    tiers = [
+        *title_tiers(title),
+        and_(matches_sqlite(word_count, last_whole=True), not_(starts_with_query(title))),
+        and_(
+            matches_sqlite(word_count),
+            not_(books.c.search_text.like(bindparam(f"whole_{word_count - 1}"))),
+            not_(starts_with_query(title)),
+        ),
+    ]
+    return [BookTier(in_title_order(books, condition)) for condition in tiers]
+
+
+def postgresql_book_tiers() -> list[BookTier]:
+    table = books_with_vectors
+    walked = (
+        select(table.c.id, table.c.title_key, table.c.search_vector)
+        .order_by(table.c.title_key, table.c.id)
+        .limit(bindparam("walk"))
+        .subquery("walked")
+    )
+
+    def word_tier(source, words: str):
+        return and_(holds_words(source, words), not_(starts_with_query(source.c.title_key)))
+
+    titles = title_tiers(table.c.title_key)
+    return [
+        *(BookTier(in_title_order(table, condition)) for condition in titles),
+        *(
+            BookTier(
+                in_title_order(table, word_tier(table, words), planned_for_all=True),
+                in_title_order(walked, word_tier(walked, words)),
+            )
+            for words in ("all_whole", "last_prefix_only")
+        ),
+    ]
+
+
+def in_title_order(source, condition, planned_for_all: bool = False) -> Select:
+    if planned_for_all:
+        source = every_match(select(source.c.id, source.c.title_key).where(condition))
+        condition = None
+    found = select(source.c.id).order_by(source.c.title_key, source.c.id)
+    return (found if condition is None else found.where(condition)).limit(bindparam("up_to"))
+
+
+def bounded_count(table, condition, planned_for_all: bool = False) -> Select:
     """How many rows meet `condition`, counting no further than one past the bound."""
-    found = select(literal(1)).select_from(table).where(condition).limit(COUNT_BOUND + 1)
+    found = select(literal(1)).select_from(table).where(condition)
+    if planned_for_all:
+        found = select(literal(1)).select_from(every_match(found))
+    found = found.limit(COUNT_BOUND + 1)
     return select(func.count()).select_from(found.subquery())
+
+
+def every_match(found: Select):
+    """`found` planned as if every row it matches were read, though only as many are read as
+    the statement around it asks for (PostgreSQL reads a MATERIALIZED CTE on demand).
+
+    Under a LIMIT, PostgreSQL's planner takes the plan that is cheapest for the first rows:
+    a walk of the table or of the titles in order, expecting matches to turn up as often as
+    its statistics say. For one word they say it well; for several it multiplies their
+    frequencies, and two common words that never meet ("beyond songs") send it reading all
+    1,000,000 books (285 ms) where the GIN index answers in 18 ms. Nor can it know when
+    the books holding a word cluster in the title order ("silent" is mostly "The Silent
+    ..."), where the GIN index and a sort beat walking the titles.
+    """
+    return found.cte("matching").prefix_with("MATERIALIZED")
 
 
 @dataclass(frozen=True)
@@ -119,6 +273,13 @@ class Found:
 
     rows: list
     total: int | None
+
+
+def estimated_books(values: dict) -> float:
+    """How many books PostgreSQL's statistics say hold the one word of a query (or, as the
+    last word, start with it): the rows its planner expects."""
+    [plan] = read(ESTIMATE, values).scalar_one()
+    return plan["Plan"]["Plan Rows"]
 
 
 def counted(count: Select, values: dict) -> int | None:
@@ -142,18 +303,37 @@ def search_books(terms: Terms, page: int, per_page: int) -> Found:
     best tiers fill reads nothing of the others: a common word's exact and starting
     matches fill the first page from an index, and the thousands of books that merely
     hold the word are never ranked."""
-    tier_ids, page_rows, count = book_statements(len(terms.words))
+    postgresql = on_postgresql()
+    if postgresql:
+        endings = read(ENDINGS, {"word": terms.words[-1], "stop": following(terms.words[-1])})
+        terms = replace(terms, endings=tuple(endings.scalars()))
+        if not terms.endings:
+            return Found([], 0)  # no book holds a word that begins so
+        if len(terms.endings) > MOST_ENDINGS:
+            terms = replace(terms, endings=())
+    tiers, page_rows, count = book_statements(postgresql, len(terms.words))
     values = terms.values()
-    total = counted(count, values)
+    if postgresql and len(terms.words) == 1 and estimated_books(values) >= COUNT_TRUSTED_PAST:
+        total = None
+    else:
+        total = counted(count, values)
     offset = (page - 1) * per_page
     if offset >= COUNT_BOUND if total is None else offset >= total:
         return Found([], total)
     ranked: list[int] = []
-    for statement in tier_ids:
+    for tier in tiers:
         up_to = offset + per_page - len(ranked)
-        ranked += read(statement, values | {"up_to": up_to}).scalars()
+        found = []
+        if tier.walk is not None and total is None:
+            found = read(tier.walk, values | {"up_to": up_to, "walk": WALK_ROWS}).scalars().all()
+        if len(found) < up_to:
+            found = read(tier.gather, values | {"up_to": up_to}).scalars().all()
+        ranked += found
         if len(ranked) >= offset + per_page:
             break
+    else:
+        # Every tier ran out before the page filled: these are all the matches.
+        total = len(ranked)
     ids = ranked[offset : offset + per_page]
     by_id = {row.id: row for row in read_rows(page_rows, {"ids": ids})} if ids else {}
     return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)

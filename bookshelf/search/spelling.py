@@ -9,16 +9,24 @@ counting a swap of neighbours as one edit (rapidfuzz's optimal string alignment)
 nearest wins; among equally near ones, the one most books hold, then A to Z.
 """
 
+from functools import cache
+
 from rapidfuzz.distance import OSA
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import Select, bindparam, func, select
 
 from bookshelf.catalogue.models import Book, SearchWord
 from bookshelf.database import read
-from bookshelf.search.queries import COUNT_BOUND
+from bookshelf.search.queries import (
+    Terms,
+    books_with_vectors,
+    bounded_count,
+    holds_words,
+    matches_sqlite,
+    on_postgresql,
+)
 from bookshelf.search.words import following
 
 vocabulary = SearchWord.__table__
-books = Book.__table__
 
 # How many of the equally near candidates are weighed by how many books hold them.
 CANDIDATES_WEIGHED = 5
@@ -34,13 +42,13 @@ CANDIDATES = select(vocabulary.c.word).where(
     vocabulary.c.word < bindparam("after_first"),
     func.length(vocabulary.c.word).between(bindparam("shortest"), bindparam("longest")),
 )
-BOOKS_HOLDING = select(func.count()).select_from(
-    select(literal(1))
-    .select_from(books)
-    .where(books.c.search_text.like(bindparam("pattern")))
-    .limit(COUNT_BOUND)
-    .subquery()
-)
+
+
+@cache
+def books_holding_statement(postgresql: bool) -> Select:
+    if postgresql:
+        return bounded_count(books_with_vectors, holds_words(books_with_vectors, "all_whole"))
+    return bounded_count(Book.__table__, matches_sqlite(1, last_whole=True))
 
 
 def corrected(words: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -84,6 +92,8 @@ def nearest_word(word: str) -> str | None:
         return None
     closest = min(near.values())
     tied = sorted(word for word, distance in near.items() if distance == closest)
+    if len(tied) == 1:
+        return tied[0]
     return max(tied[:CANDIDATES_WEIGHED], key=lambda word: (books_holding(word), -tied.index(word)))
 
 
@@ -92,4 +102,6 @@ def most_edits(word: str) -> int:
 
 
 def books_holding(word: str) -> int:
-    return read(BOOKS_HOLDING, {"pattern": f"% {word} %"}).scalar_one()
+    """How many books hold the word, up to the search's count bound."""
+    statement = books_holding_statement(on_postgresql())
+    return read(statement, Terms((word,)).values()).scalar_one()

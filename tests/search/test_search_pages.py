@@ -194,4 +194,8 @@ def test_a_search_costs_a_bounded_number_of_statements(client, add_authors, sql_
 
     # Two counts, no page of authors (none match), every tier (the 15 books fill no page),
     # and the page's books; with 300, the books starting "Book" fill the page alone.
-    assert (few, many) == (7, 5)
+    # PostgreSQL also looks up the words "book" begins, and its statistics for the word.
+    extra = (
+        2 if client.application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else 0
+    )
+    assert (few, many) == (7 + extra, 5 + extra)
