@@ -7,15 +7,22 @@ answers are Bookshelf's, byte for byte, headers included (bench/run.py checks): 
 Bookshelf's helpers that use neither SQLAlchemy nor a Flask extension (the query-string
 reading, the id converter, the JSON bodies, the template filters, the security headers).
 Serve it with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
+
+The search's statements vary with the number of words, so the ceiling sends Bookshelf's
+own, compiled to SQL by SQLAlchemy once for each shape (SearchSQL) and then run on the
+bare connection; the choices between them are made as Bookshelf makes them, and the pure
+parts (the words, their values, the near spellings' choice) are Bookshelf's.
 """
 
 import math
 import os
+from functools import cache
 from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
 from flask import Blueprint, Flask, abort, render_template, request
+from sqlalchemy.dialects import postgresql
 from werkzeug.routing import Rule
 
 from bookshelf import PROJECT_ROOT, templating
@@ -24,8 +31,13 @@ from bookshelf.catalogue.list_options import (
     AuthorListOptions,
     Paging,
     author_page_links,
+    clean_text,
 )
 from bookshelf.converters import RowIdConverter
+from bookshelf.search import queries, spelling, vocabulary
+from bookshelf.search.queries import COUNT_BOUND, WALK_ROWS, Found, Terms
+from bookshelf.search.results import NOTHING, SearchResults
+from bookshelf.search.words import LONGEST_WORD_BYTES, MAX_QUERY_WORDS, search_words
 from bookshelf.security import SessionCookies, add_security_headers
 
 AUTHOR_COLUMNS = (
@@ -41,6 +53,7 @@ BOOK_ORDER = "books.title_key, books.id"
 
 catalogue = Blueprint("catalogue", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
+search_pages = Blueprint("search", __name__)
 _connection = None
 
 
@@ -184,14 +197,162 @@ def books(author_id: int):
     return paged_json(page, book_json, "api.books", author_id=author_id)
 
 
+class SearchSQL:
+    """A statement of Bookshelf's search as the SQL it sends, with the values it binds itself
+    (its LIMITs); an expanding list of ids becomes psycopg2's tuple."""
+
+    def __init__(self, statement) -> None:
+        compiled = statement.compile(dialect=postgresql.dialect())
+        self.sql = compiled.string.replace("(__[POSTCOMPILE_ids])", "%(ids)s")
+        self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
+
+    def run(self, values: dict) -> list:
+        with cursor() as cur:
+            cur.execute(self.sql, {**self.defaults, **values})
+            return cur.fetchall()
+
+
+@cache
+def author_sql(word_count: int) -> tuple[SearchSQL, SearchSQL]:
+    return tuple(map(SearchSQL, queries.author_statements(word_count)))
+
+
+@cache
+def book_sql(word_count: int) -> tuple:
+    tiers, rows, count = queries.book_statements(True, word_count)
+    tiers = [(SearchSQL(t.gather), t.walk is not None and SearchSQL(t.walk)) for t in tiers]
+    return tiers, SearchSQL(rows), SearchSQL(count)
+
+
+SEARCH_SQL = {
+    name: SearchSQL(statement)
+    for name, statement in {
+        "estimate": queries.ESTIMATE,
+        "candidates": spelling.CANDIDATES,
+        "books holding": spelling.books_holding_statement(True),
+    }.items()
+}
+
+
+@cache
+def lookup_sql(word_count: int) -> SearchSQL:
+    return SearchSQL(vocabulary.lookup_statement(word_count))
+
+
+def known_words(words: tuple[str, ...]) -> vocabulary.KnownWords:
+    rows = lookup_sql(len(words)).run(vocabulary.lookup_values(words))
+    return vocabulary.known_from(words, rows)
+
+
+def counted(count: SearchSQL, values: dict) -> int | None:
+    found = count.run(values)[0][0]
+    return found if found <= COUNT_BOUND else None
+
+
+def search_authors(terms: Terms, paging: Paging) -> Found:
+    page_rows, count = author_sql(len(terms.words))
+    values = terms.values()
+    total = counted(count, values)
+    offset = (paging.page - 1) * paging.per_page
+    if offset >= COUNT_BOUND if total is None else offset >= total:
+        return Found([], total)
+    return Found(page_rows.run(values | {"limit": paging.per_page, "offset": offset}), total)
+
+
+def search_books(terms: Terms, paging: Paging) -> Found:
+    tiers, page_rows, count = book_sql(len(terms.words))
+    values = terms.values()
+    estimate = len(terms.words) == 1 and SEARCH_SQL["estimate"].run(values)[0][0][0]
+    if estimate and estimate["Plan"]["Plan Rows"] >= queries.COUNT_TRUSTED_PAST:
+        total = None
+    else:
+        total = counted(count, values)
+    offset, per_page = (paging.page - 1) * paging.per_page, paging.per_page
+    if offset >= COUNT_BOUND if total is None else offset >= total:
+        return Found([], total)
+    ranked = []
+    for gather, walk in tiers:
+        up_to = offset + per_page - len(ranked)
+        found = []
+        if walk and total is None:
+            found = [row[0] for row in walk.run(values | {"up_to": up_to, "walk": WALK_ROWS})]
+        if len(found) < up_to:
+            found = [row[0] for row in gather.run(values | {"up_to": up_to})]
+        ranked += found
+        if len(ranked) >= offset + per_page:
+            break
+    else:
+        total = len(ranked)
+    ids = ranked[offset : offset + per_page]
+    by_id = {row.id: row for row in page_rows.run({"ids": tuple(ids)})} if ids else {}
+    return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)
+
+
+def corrected(known: vocabulary.KnownWords) -> tuple[str, ...] | None:
+    replaced = list(known.words)
+    for position, word in enumerate(known.words):
+        if known.knows(position):
+            continue
+        candidates = SEARCH_SQL["candidates"].run(spelling.candidate_range(word))
+        tied = spelling.nearest_candidates(word, [row[0] for row in candidates])
+        if not tied:
+            return None
+        replaced[position] = (
+            tied[0]
+            if len(tied) == 1
+            else max(
+                tied[: spelling.CANDIDATES_WEIGHED],
+                key=lambda w: (
+                    SEARCH_SQL["books holding"].run(Terms((w,)).values())[0][0],
+                    -tied.index(w),
+                ),
+            )
+        )
+    return tuple(replaced) if replaced != list(known.words) else None
+
+
+def search_known(query, known, paging, corrected=None) -> SearchResults:
+    if not known.knows_all:
+        return SearchResults(query, known.words, corrected, NOTHING, NOTHING)
+    terms = known.terms()
+    return SearchResults(
+        query, known.words, corrected, search_authors(terms, paging), search_books(terms, paging)
+    )
+
+
+@search_pages.get("/search")
+def search_page():
+    query = clean_text(request.args.get("q"))
+    paging = Paging.from_args(request.args)
+    as_typed = request.args.get("as_typed") == "1"
+    words = tuple(search_words(query)[:MAX_QUERY_WORDS])
+    if not words or any(len(word.encode()) > LONGEST_WORD_BYTES for word in words):
+        results = SearchResults(query, words, None, NOTHING, NOTHING)
+    else:
+        known = known_words(words)
+        results = search_known(query, known, paging)
+        if results.empty and not as_typed:
+            spelt = corrected(known)
+            if spelt:
+                results = search_known(query, known_words(spelt), paging, " ".join(spelt))
+    link_args = Paging(per_page=paging.per_page).link_args() | ({"as_typed": 1} if as_typed else {})
+    return render_template(
+        "search/results.html",
+        results=results,
+        query=query,
+        paging=paging,
+        last_page=results.last_page(paging.per_page),
+        link_args=link_args,
+        count_bound=COUNT_BOUND,
+    )
+
+
 app = Flask(
     __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
 )
 app.url_map.converters["row_id"] = RowIdConverter
 # The signed-out header links to the sign-in page, which the ceiling need not serve.
 app.url_map.add(Rule("/login", endpoint="accounts.login", build_only=True))
-# Nor the search its header's box leads to (make bench does not measure the search yet).
-app.url_map.add(Rule("/search", endpoint="search.search_page", build_only=True))
 # Readers are signed out; the pages still look at the session (for messages and who is
 # signed in), which Bookshelf answers with Vary: Cookie, so the ceiling does too.
 app.secret_key = "ceiling"
@@ -201,4 +362,5 @@ app.context_processor(lambda: {"curator": None})
 templating.init_app(app)
 app.register_blueprint(catalogue)
 app.register_blueprint(api)
+app.register_blueprint(search_pages)
 app.after_request(add_security_headers)

@@ -7,8 +7,9 @@
    (bench/ceiling.py) on the big one, and drives every page with wrk from another
    process, in rounds that alternate the servers, so that a noisy machine slows all of
    them alike. Medians of the rounds are reported.
-3. Times writes through the forms on both shelves (bench/writes.py).
-4. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
+3. Runs each search's statements again under EXPLAIN ANALYZE (bench/search_plans.py).
+4. Times writes through the forms on both shelves (bench/writes.py).
+5. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
 
 BENCH_DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/);
 the databases bench_small, bench_large and bench_copy on it are dropped and rebuilt.
@@ -28,11 +29,20 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg2
 
+from bench.search_plans import search_plans
 from bookshelf import PROJECT_ROOT
-from bookshelf.seeding.bulk_load import author_rows, book_rows, copy_field
+from bookshelf.search.keys import LoadKeys
+from bookshelf.seeding.bulk_load import (
+    AUTHOR_COLUMNS,
+    BOOK_COLUMNS,
+    author_rows,
+    book_rows,
+    copy_field,
+)
 from bookshelf.seeding.synthetic_shelf import synthetic_authors
 from tests.servers.gunicorn import Gunicorn
 
@@ -106,14 +116,18 @@ def seed(url: str, books: int) -> float:
 
 
 def write_copy_files(folder: Path, books: int) -> tuple[Path, Path]:
-    """The rows the bulk seed loads, as COPY text files (author ids from 1, as in a new
-    database)."""
+    """The rows the bulk seed loads, search keys included, as COPY text files (author ids
+    from 1, as in a new database)."""
     shelf = synthetic_authors(AUTHORS, books, RANDOM_SEED)
     ids = list(range(1, AUTHORS + 1))
+    keys = LoadKeys()
+    name_keys = [keys.key(author.name) for author in shelf]
     paths = folder / "authors.tsv", folder / "books.tsv"
-    for path, rows in zip(
-        paths, (author_rows(ids, shelf), book_rows(ids, shelf, RANDOM_SEED)), strict=True
-    ):
+    tables = (
+        author_rows(ids, shelf, name_keys),
+        book_rows(ids, shelf, name_keys, RANDOM_SEED, keys),
+    )
+    for path, rows in zip(paths, tables, strict=True):
         with path.open("w") as file:
             file.writelines("\t".join(map(copy_field, row)) + "\n" for row in rows)
     return paths
@@ -125,9 +139,9 @@ def raw_copy(url: str, authors_file: Path, books_file: Path) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         with authors_file.open() as file:
-            cursor.copy_expert("COPY authors (id, name, country, bio, created_at) FROM STDIN", file)
+            cursor.copy_expert(f"COPY authors ({', '.join(AUTHOR_COLUMNS)}) FROM STDIN", file)
         with books_file.open() as file:
-            cursor.copy_expert("COPY books (author_id, title) FROM STDIN", file)
+            cursor.copy_expert(f"COPY books ({', '.join(BOOK_COLUMNS)}) FROM STDIN", file)
     connection.commit()
     seconds = time.perf_counter() - started
     connection.close()
@@ -218,6 +232,42 @@ def pages(url: str) -> dict[str, str]:
         "API authors": "/api/authors/",
         "API books": f"/api/books/{author_id}",
     }
+
+
+def searches(small_url: str, large_url: str) -> dict[str, str]:
+    """The searches measured, the same on both shelves: their words are the synthetic
+    shelf's, and the author and title are of a book that both shelves hold."""
+    words = {
+        "search, one word": "willow",
+        "search, author and title": author_and_title(small_url, large_url),
+        "search, one letter": "w",
+        "search, common word": "the",
+        "search, misspelt": "lighthuose",
+        "search, no match": "the hobbit",
+    }
+    return {name: "/search?" + urlencode({"q": query}) for name, query in words.items()}
+
+
+def author_and_title(small_url: str, large_url: str) -> str:
+    """An author's surname and the longest word of one of their titles on the small shelf,
+    which between 10 and 1,000 books of the large shelf also hold."""
+    small, large = psycopg2.connect(small_url), psycopg2.connect(large_url)
+    with small.cursor() as books, large.cursor() as holding:
+        books.execute(
+            "SELECT authors.name_key, books.title_key FROM books "
+            "JOIN authors ON authors.id = books.author_id ORDER BY books.id"
+        )
+        for name_key, title_key in books:
+            words = name_key.split()[-1], max(title_key.split(), key=len)
+            holding.execute(
+                "SELECT count(*) FROM books WHERE search_vector @@ CAST(%s AS tsquery)",
+                (" & ".join(f"'{word}'" for word in words),),
+            )
+            if 10 <= holding.fetchone()[0] <= 1_000:
+                break
+    small.close()
+    large.close()
+    return " ".join(words)
 
 
 def check_same_answers(ours: Gunicorn, ceiling: Gunicorn, paths: dict[str, str]) -> None:
@@ -342,6 +392,7 @@ def chart(results: dict, path: Path) -> None:
 def report(
     results: dict,
     ratios: dict,
+    plans: dict,
     loading: dict,
     start_up: dict,
     writes: list[str],
@@ -400,6 +451,25 @@ def report(
             f"| {large.requests_per_second:,.0f} | {large.p50_ms:.1f} "
             f"| {spread(ratios[page]['scaling'])} "
             f"| {'yes' if ratio <= 1.5 else 'no'} |"
+        )
+    lines += [
+        "",
+        "## What the searches read, at 1,000,000 books",
+        "",
+        "Every statement Bookshelf sends for each search, run again under EXPLAIN ANALYZE"
+        " (bench/search_plans.py).",
+        "A scan's rows read are those it returned and those its filter threw away. Target:"
+        " no search reads every book.",
+        "",
+        "| search | statements | most rows of `books` one statement read | scans of `books` "
+        "| reads every book |",
+        "| --- | ---: | ---: | --- | --- |",
+    ]
+    for name, plan in plans.items():
+        lines.append(
+            f"| {name} | {plan.statements} | {plan.most_rows_read:,} "
+            f"| {', '.join(sorted(plan.scans)) or 'none'} "
+            f"| {'yes' if plan.reads_every_book else 'no'} |"
         )
     lines += ["", *writes]
     lines += [
@@ -463,15 +533,15 @@ def main() -> None:
     try:
         for running in servers.values():
             running.start()
-        check_same_answers(servers["bookshelf"], servers["ceiling"], pages(urls["large"]))
+        measured = pages(urls["large"]) | searches(urls["small"], urls["large"])
+        check_same_answers(servers["bookshelf"], servers["ceiling"], measured)
         print("Measuring ...")
-        results, ratios = measure(
-            servers, pages(urls["large"]), arguments.rounds, arguments.seconds
-        )
+        results, ratios = measure(servers, measured, arguments.rounds, arguments.seconds)
     finally:
         for running in servers.values():
             running.stop()
     shutil.rmtree(logs)
+    plans = search_plans(urls["large"], searches(urls["small"], urls["large"]))
     print("Writing ...")
     writes = bench.writes.measure(
         urls, arguments.write_requests, arguments.rounds, arguments.write_seconds
@@ -483,6 +553,7 @@ def main() -> None:
         report(
             results,
             ratios,
+            plans,
             loading,
             start_up,
             bench.writes.report(writes, arguments.large_books),

@@ -12,6 +12,13 @@ PAGES = [
     "/authors/1",
     "/api/authors/",
     "/api/books/1",
+    "/search?q=tolkien",
+    "/search?q=tolkien+ring",
+    "/search?q=t",
+    "/search?q=the",
+    "/search?q=tolkein",
+    "/search?q=the+hobbit&as_typed=1",
+    "/search?q=the&page=2&per_page=2",
 ]
 
 

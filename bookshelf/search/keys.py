@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bookshelf.catalogue.models import Author, Book, SearchWord
-from bookshelf.search.words import book_search_text, search_key
+from bookshelf.search.words import LONGEST_WORD_BYTES, book_search_text, search_key
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 authors = Author.__table__
@@ -25,7 +25,9 @@ KEYS_REMEMBERED = 2**17
 def remember_words(connection: Connection, keys: Iterable[str]) -> None:
     """Add the words of these search keys to the vocabulary, leaving those it has; in the
     caller's transaction, in word order, so two writers never wait on each other in turn."""
-    words = sorted({word for key in keys for word in key.split()})
+    words = sorted(
+        {word for key in keys for word in key.split() if len(word.encode()) <= LONGEST_WORD_BYTES}
+    )
     if words:
         insert = INSERTS[connection.dialect.name](SearchWord.__table__)
         connection.execute(insert.on_conflict_do_nothing(), [{"word": word} for word in words])

@@ -22,7 +22,7 @@ sooner than gathering every match and sorting it: PostgreSQL walks up to WALK_RO
 short, as it does when matches cluster far down the alphabet.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import (
@@ -43,14 +43,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
-from bookshelf.catalogue.models import Author, Book, SearchKey, SearchWord
+from bookshelf.catalogue.models import Author, Book, SearchKey
 from bookshelf.catalogue.queries import read_rows
 from bookshelf.database import read, read_connection
 from bookshelf.search.words import following
 
 authors = Author.__table__
 books = Book.__table__
-vocabulary = SearchWord.__table__
 # The columns of books that a search on PostgreSQL reads, search_vector among them: the
 # models leave it out, since SQLite has none (the add-book-search-vectors revision).
 books_with_vectors = Table(
@@ -75,14 +74,6 @@ WALK_ROWS = 10_000
 # five times the bound is never a word of fewer than 1,000 books. Should the statistics be
 # stale, a page that runs out of matches still gives their number (search_books).
 COUNT_TRUSTED_PAST = 5 * COUNT_BOUND
-# A last word that begins more of the vocabulary's words than this is searched as a prefix.
-MOST_ENDINGS = 20
-ENDINGS = (
-    select(vocabulary.c.word)
-    .where(vocabulary.c.word >= bindparam("word"), vocabulary.c.word < bindparam("stop"))
-    .order_by(vocabulary.c.word)
-    .limit(MOST_ENDINGS + 1)
-)
 ESTIMATE = text(
     "EXPLAIN (FORMAT JSON) SELECT 1 FROM books WHERE search_vector @@ CAST(:last_prefix AS tsquery)"
 )
@@ -93,7 +84,8 @@ class Terms:
     """A query's words as the values the search statements bind."""
 
     words: tuple[str, ...]
-    # The vocabulary's words that begin with the last word, when there are few (PostgreSQL).
+    # The vocabulary's words that begin with the last word, when there are few
+    # (bookshelf.search.vocabulary); PostgreSQL searches for them instead of the prefix.
     endings: tuple[str, ...] = ()
 
     def values(self) -> dict:
@@ -126,6 +118,9 @@ def matches(key, word_count: int, last_whole: bool = False):
 
 
 def starts_with_query(key):
+    """The key starts with the query's words. In a key's byte order an exact match comes
+    first among them (after the words, its space sorts before any letter or digit), so
+    books read in title order within this range are the exact tier, then the next."""
     return and_(key >= bindparam("start"), key < bindparam("stop"))
 
 
@@ -189,17 +184,10 @@ def holds_words(source, words: str = "last_prefix"):
     return source.c.search_vector.bool_op("@@")(cast(bindparam(words), TSQUERY))
 
 
-def title_tiers(title) -> list:
-    return [
-        title == bindparam("exact"),
-        and_(starts_with_query(title), title != bindparam("exact")),
-    ]
-
-
 def sqlite_book_tiers(word_count: int) -> list[BookTier]:
     title = books.c.title_key
     tiers = [
-        *title_tiers(title),
+        starts_with_query(title),
         and_(matches_sqlite(word_count, last_whole=True), not_(starts_with_query(title))),
         and_(
             matches_sqlite(word_count),
@@ -222,9 +210,8 @@ def postgresql_book_tiers() -> list[BookTier]:
     def word_tier(source, words: str):
         return and_(holds_words(source, words), not_(starts_with_query(source.c.title_key)))
 
-    titles = title_tiers(table.c.title_key)
     return [
-        *(BookTier(in_title_order(table, condition)) for condition in titles),
+        BookTier(in_title_order(table, starts_with_query(table.c.title_key))),
         *(
             BookTier(
                 in_title_order(table, word_tier(table, words), planned_for_all=True),
@@ -304,13 +291,6 @@ def search_books(terms: Terms, page: int, per_page: int) -> Found:
     matches fill the first page from an index, and the thousands of books that merely
     hold the word are never ranked."""
     postgresql = on_postgresql()
-    if postgresql:
-        endings = read(ENDINGS, {"word": terms.words[-1], "stop": following(terms.words[-1])})
-        terms = replace(terms, endings=tuple(endings.scalars()))
-        if not terms.endings:
-            return Found([], 0)  # no book holds a word that begins so
-        if len(terms.endings) > MOST_ENDINGS:
-            terms = replace(terms, endings=())
     tiers, page_rows, count = book_statements(postgresql, len(terms.words))
     values = terms.values()
     if postgresql and len(terms.words) == 1 and estimated_books(values) >= COUNT_TRUSTED_PAST:

@@ -4,13 +4,11 @@ near spelling tried when the words as typed find nothing."""
 from dataclasses import dataclass
 
 from bookshelf.catalogue.list_options import Paging
-from bookshelf.search.queries import COUNT_BOUND, Found, Terms, search_authors, search_books
+from bookshelf.search.queries import COUNT_BOUND, Found, search_authors, search_books
 from bookshelf.search.spelling import corrected
-from bookshelf.search.words import MAX_QUERY_WORDS, search_words
+from bookshelf.search.vocabulary import KnownWords, known_words
+from bookshelf.search.words import LONGEST_WORD_BYTES, MAX_QUERY_WORDS, search_words
 
-# PostgreSQL's longest lexeme: its search vectors leave longer words out (only a crafted
-# title holds one), so neither database looks for one, and both answer alike.
-LONGEST_WORD_BYTES = 2047
 NOTHING = Found([], 0)
 
 
@@ -42,23 +40,27 @@ def search(query: str, paging: Paging, as_typed: bool = False) -> SearchResults:
     """Both groups' page of what `query` finds; unless `as_typed`, a query that finds
     nothing is tried again spelt as the shelf spells its words."""
     words = tuple(search_words(query)[:MAX_QUERY_WORDS])
-    results = search_terms(query, words, paging)
-    if results.empty and words and not as_typed:
-        spelt = corrected(words)
+    if not words or any(len(word.encode()) > LONGEST_WORD_BYTES for word in words):
+        return SearchResults(query, words, None, NOTHING, NOTHING)
+    known = known_words(words)
+    results = search_known(query, known, paging)
+    if results.empty and not as_typed:
+        spelt = corrected(known)
         if spelt:
-            results = search_terms(query, spelt, paging, corrected=" ".join(spelt))
+            results = search_known(query, known_words(spelt), paging, " ".join(spelt))
     return results
 
 
-def search_terms(
-    query: str, words: tuple[str, ...], paging: Paging, corrected: str | None = None
+def search_known(
+    query: str, known: KnownWords, paging: Paging, corrected: str | None = None
 ) -> SearchResults:
-    if not words or any(len(word.encode()) > LONGEST_WORD_BYTES for word in words):
-        return SearchResults(query, words, corrected, NOTHING, NOTHING)
-    terms = Terms(words)
+    """A word the vocabulary lacks is in no name and no title: no table is asked."""
+    if not known.knows_all:
+        return SearchResults(query, known.words, corrected, NOTHING, NOTHING)
+    terms = known.terms()
     return SearchResults(
         query,
-        words,
+        known.words,
         corrected,
         search_authors(terms, paging.page, paging.per_page),
         search_books(terms, paging.page, paging.per_page),

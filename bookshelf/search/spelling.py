@@ -14,7 +14,7 @@ from functools import cache
 from rapidfuzz.distance import OSA
 from sqlalchemy import Select, bindparam, func, select
 
-from bookshelf.catalogue.models import Book, SearchWord
+from bookshelf.catalogue.models import Book
 from bookshelf.database import read
 from bookshelf.search.queries import (
     Terms,
@@ -24,19 +24,12 @@ from bookshelf.search.queries import (
     matches_sqlite,
     on_postgresql,
 )
+from bookshelf.search.vocabulary import KnownWords, vocabulary
 from bookshelf.search.words import following
-
-vocabulary = SearchWord.__table__
 
 # How many of the equally near candidates are weighed by how many books hold them.
 CANDIDATES_WEIGHED = 5
 
-WORD_KNOWN = select(vocabulary.c.word).where(vocabulary.c.word == bindparam("word")).limit(1)
-PREFIX_KNOWN = (
-    select(vocabulary.c.word)
-    .where(vocabulary.c.word >= bindparam("word"), vocabulary.c.word < bindparam("stop"))
-    .limit(1)
-)
 CANDIDATES = select(vocabulary.c.word).where(
     vocabulary.c.word >= bindparam("first"),
     vocabulary.c.word < bindparam("after_first"),
@@ -51,50 +44,49 @@ def books_holding_statement(postgresql: bool) -> Select:
     return bounded_count(Book.__table__, matches_sqlite(1, last_whole=True))
 
 
-def corrected(words: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The query with each unknown word replaced by its nearest known one, or None when
-    every word is known or an unknown one has nothing near it."""
-    replaced = list(words)
-    for position, word in enumerate(words):
-        last = position == len(words) - 1
-        if is_known(word, as_prefix=last):
+def corrected(known: KnownWords) -> tuple[str, ...] | None:
+    """The query with each word the vocabulary does not know replaced by its nearest known
+    one, or None when every word is known or an unknown one has nothing near it."""
+    replaced = list(known.words)
+    for position, word in enumerate(known.words):
+        if known.knows(position):
             continue
         nearest = nearest_word(word)
         if nearest is None:
             return None
         replaced[position] = nearest
-    return tuple(replaced) if replaced != list(words) else None
-
-
-def is_known(word: str, as_prefix: bool) -> bool:
-    if as_prefix:
-        return read(PREFIX_KNOWN, {"word": word, "stop": following(word)}).first() is not None
-    return read(WORD_KNOWN, {"word": word}).first() is not None
+    return tuple(replaced) if replaced != list(known.words) else None
 
 
 def nearest_word(word: str) -> str | None:
+    candidates = read(CANDIDATES, candidate_range(word)).scalars()
+    tied = nearest_candidates(word, candidates)
+    if len(tied) <= 1:
+        return tied[0] if tied else None
+    return max(tied[:CANDIDATES_WEIGHED], key=lambda word: (books_holding(word), -tied.index(word)))
+
+
+def candidate_range(word: str) -> dict:
+    """CANDIDATES's values: words of the same first letter and about the same length."""
     allowed = most_edits(word)
-    candidates = read(
-        CANDIDATES,
-        {
-            "first": word[0],
-            "after_first": following(word[0]),
-            "shortest": len(word) - allowed,
-            "longest": len(word) + allowed,
-        },
-    ).scalars()
+    return {
+        "first": word[0],
+        "after_first": following(word[0]),
+        "shortest": len(word) - allowed,
+        "longest": len(word) + allowed,
+    }
+
+
+def nearest_candidates(word: str, candidates) -> list[str]:
+    """The candidates nearest `word`, A to Z, if any is near enough."""
+    allowed = most_edits(word)
     near = {}
     for candidate in candidates:
         distance = OSA.distance(word, candidate, score_cutoff=allowed)
         if distance <= allowed:
             near[candidate] = distance
-    if not near:
-        return None
-    closest = min(near.values())
-    tied = sorted(word for word, distance in near.items() if distance == closest)
-    if len(tied) == 1:
-        return tied[0]
-    return max(tied[:CANDIDATES_WEIGHED], key=lambda word: (books_holding(word), -tied.index(word)))
+    closest = min(near.values(), default=None)
+    return sorted(word for word, distance in near.items() if distance == closest)
 
 
 def most_edits(word: str) -> int:

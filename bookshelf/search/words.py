@@ -23,6 +23,10 @@ CONTRACTION = re.compile(r"(?<=[^\W_])['’ʼ](?=[^\W_]\b)")
 WORD = re.compile(r"[^\W_]+")
 # A query's words past this many are not searched for; no title needs more.
 MAX_QUERY_WORDS = 16
+# PostgreSQL's longest lexeme. Only a crafted title holds a longer word (200 characters that
+# each decompose into several letters); it is kept in the keys but not in the vocabulary
+# or the search vectors, and no search looks for one, on either database.
+LONGEST_WORD_BYTES = 2047
 
 
 def search_words(text: str) -> list[str]:
