@@ -261,6 +261,8 @@ def search_authors(terms: Terms, paging: Paging) -> Found:
 
 def search_books(terms: Terms, paging: Paging) -> Found:
     tiers, page_rows, count = book_sql(len(terms.words))
+    if terms.endings == terms.words[-1:]:
+        tiers = tiers[:-1]
     values = terms.values()
     estimate = len(terms.words) == 1 and SEARCH_SQL["estimate"].run(values)[0][0][0]
     if estimate and estimate["Plan"]["Plan Rows"] >= queries.COUNT_TRUSTED_PAST:

@@ -292,6 +292,8 @@ def search_books(terms: Terms, page: int, per_page: int) -> Found:
     hold the word are never ranked."""
     postgresql = on_postgresql()
     tiers, page_rows, count = book_statements(postgresql, len(terms.words))
+    if terms.endings == terms.words[-1:]:
+        tiers = tiers[:-1]  # the last word begins no other word: no book holds it as a prefix
     values = terms.values()
     if postgresql and len(terms.words) == 1 and estimated_books(values) >= COUNT_TRUSTED_PAST:
         total = None

@@ -5,7 +5,8 @@ trigger from books.search_text, and the indexes the search reads it through: a G
 which finds the books holding a word however rare, and the title order with each book's
 words included, which a search for a common word walks until its page is full
 (bookshelf.search.queries says when each is used). SQLite searches search_text with LIKE,
-as before, and this revision changes nothing there.
+as before, and this revision only takes out of the vocabulary the words too long to search
+for.
 
 The vector holds the stored words as they are (array_to_tsvector: no parser, no stemming),
 so both databases find exactly the same books. A word PostgreSQL cannot hold as a lexeme
@@ -92,6 +93,10 @@ def on_postgresql() -> bool:
 
 
 def upgrade():
+    # The vocabulary leaves out words too long to search for (bookshelf.search.words), and
+    # the release before did not: a last word that began one would be searched as it.
+    byte_length = "octet_length(word)" if on_postgresql() else "length(CAST(word AS BLOB))"
+    op.execute(f"DELETE FROM search_words WHERE {byte_length} > {LONGEST_LEXEME_BYTES}")
     if not on_postgresql():
         return
     with op.get_context().autocommit_block():

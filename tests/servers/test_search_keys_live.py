@@ -1,8 +1,9 @@
-"""add-search-keys on a shelf of 200,000 books while gunicorn serves it and the previous
-release writes to it, as in a deploy: no request fails, no write fails, no lock that
-readers or writers would queue behind is held on books for long, and books is not
-rewritten; then `flask search backfill`, as the deploy runs it once the new code is up,
-leaves every key as bookshelf.search.words computes it."""
+"""add-search-keys, and then add-book-search-vectors, on a shelf of 200,000 books while
+gunicorn serves it and the previous release writes to it, as in a deploy: no request
+fails, no write fails, no lock that readers or writers would queue behind is held on books
+for long, and books is not rewritten; then every book's keys are as
+bookshelf.search.words computes them (after `flask search backfill`, as the deploy runs it
+once the new code is up), and every book's search vector holds its words."""
 
 import re
 import threading
@@ -19,6 +20,7 @@ from tests.servers.previous_release import Writer
 
 BEFORE_SEARCH_KEYS = revision_id("never-reuse-ids-on-sqlite")
 ADD_SEARCH_KEYS = revision_id("add-search-keys")
+BEFORE_SEARCH_VECTORS = revision_id("drop-superseded-browsing-indexes")
 AUTHORS, BOOKS = 2_000, 200_000
 # Pages the code serves before the keys exist as after (it sorts names by the keys).
 NEWEST_FIRST = [
@@ -151,3 +153,56 @@ def test_the_search_keys_arrive_while_the_shelf_is_read_and_written(
     assert stored == computed
     for path in ["/authors/", f"/authors/{author_ids[0]}"]:
         assert server.get(path)[0] == 200
+
+
+def test_the_search_vectors_arrive_while_the_shelf_is_read_and_written(
+    make_app, postgres_url, gunicorn
+):
+    app = make_app(postgres_url)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    seeded = runner.invoke(args=["seed", "--authors", str(AUTHORS), "--books", str(BOOKS)])
+    assert seeded.exit_code == 0, seeded.output
+    assert runner.invoke(args=["db", "downgrade", BEFORE_SEARCH_VECTORS]).exit_code == 0
+    with app.app_context():
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        author_ids = list(db.session.execute(text("SELECT id FROM authors")).scalars())
+    books_file = table_file(app, "books")
+    server = gunicorn(postgres_url)
+
+    with (
+        SteadyLoad(server, NEWEST_FIRST) as load,
+        Writer(postgres_url, author_ids) as writer,
+        LockWatch(postgres_url, "books") as locks,
+    ):
+        load.wait_for(20)
+        upgrade_started = time.monotonic()
+        upgrade = runner.invoke(args=["db", "upgrade"])
+        load.wait_for(20)
+
+    assert upgrade.exit_code == 0, upgrade.output
+    assert load.failures() == []
+    during = [answer.seconds for answer in load.answers if answer.at > upgrade_started]
+    assert max(during) < LONGEST_READ
+    assert writer.errors == []
+    assert writer.writes >= 50
+    assert locks.polls >= 100
+    assert locks.longest() < LONGEST_TABLE_LOCK, locks.seen
+    [row_locks] = re.findall(r"a batch kept its rows locked ([\d.]+) s at most", upgrade.output)
+    assert float(row_locks) < LONGEST_ROW_LOCKS
+    assert writer.longest < LONGEST_WRITE
+    assert table_file(app, "books") == books_file
+
+    # Books written before the trigger were filled in by the batches, and books written
+    # after it by the trigger: none is left out, and each holds exactly its words.
+    with app.app_context():
+        rows = db.session.execute(
+            text("SELECT search_text, tsvector_to_array(search_vector) FROM books")
+        ).all()
+    assert len(rows) == BOOKS + writer.writes
+    assert all(
+        vector is not None and sorted(set((search_text or "").split())) == sorted(vector)
+        for search_text, vector in rows
+    )
+    assert server.get("/search?q=the")[0] == 200
