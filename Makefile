@@ -4,8 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages some tests drive: a browser, the connection pooler Neon puts in front,
-# and the Redis the sign-in limits are counted in.
-DEBIAN_PACKAGES := chromium pgbouncer redis-server
+# the Redis the sign-in limits are counted in, and a shared cache to put in front.
+DEBIAN_PACKAGES := chromium pgbouncer redis-server varnish
 
 .PHONY: run test lint lint-migrations debian-packages bench
 

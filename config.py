@@ -87,9 +87,9 @@ def flag_setting(environ: Mapping[str, str], name: str) -> bool:
     raise ValueError(f"{name} is {value!r}; expected 1 or 0 (true or false)")
 
 
-def count_setting(environ: Mapping[str, str], name: str) -> int:
-    """A whole number of 0 or more; unset, 0."""
-    value = environ.get(name, "").strip() or "0"
+def count_setting(environ: Mapping[str, str], name: str, default: int = 0) -> int:
+    """A whole number of 0 or more; unset, `default`."""
+    value = environ.get(name, "").strip() or str(default)
     if not (value.isascii() and value.isdigit()):
         raise ValueError(f"{name} is {value!r}; expected a whole number such as 0, 1 or 2")
     return int(value)
@@ -193,6 +193,10 @@ class Config:
         self.SIGN_IN_LIMIT_PER_ACCOUNT = rate_limit_setting(
             environ, "SIGN_IN_LIMIT_PER_ACCOUNT", "30 per hour"
         )
+        # How long a shared cache or a browser may serve a signed-out page before asking
+        # again (bookshelf.caching), and how much longer a cache may serve it while it asks.
+        self.CACHE_MAX_AGE = count_setting(environ, "CACHE_MAX_AGE", 60)
+        self.CACHE_STALE_SECONDS = count_setting(environ, "CACHE_STALE_SECONDS", 300)
         self.REDIS_URL = redis_url_setting(environ, "REDIS_URL")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         if self.REDIS_URL:

@@ -8,9 +8,10 @@ Bookshelf's helpers that use neither SQLAlchemy nor a Flask extension (the query
 reading, the id converter, the JSON bodies, the template filters, the security headers).
 Serve it with `gunicorn bench.ceiling:app`, DATABASE_URL naming the database.
 
-The search's statements vary with the number of words, so the ceiling sends Bookshelf's
-own, compiled to SQL by SQLAlchemy once for each shape (SearchSQL) and then run on the
-bare connection; the choices between them are made as Bookshelf makes them, and the pure
+The search's statements vary with the number of words, so for the search, and for the read
+of the shelf's version that validators are made of, the ceiling sends Bookshelf's own
+statements, compiled to SQL by SQLAlchemy once for each shape (BookshelfSQL) and then run
+on the bare connection; the choices between them are made as Bookshelf makes them, and the pure
 parts (the words, their values, the near spellings' choice) are Bookshelf's.
 """
 
@@ -21,12 +22,13 @@ from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, g, render_template, request
 from sqlalchemy.dialects import postgresql
 from werkzeug.routing import Rule
 
-from bookshelf import PROJECT_ROOT, templating
+from bookshelf import PROJECT_ROOT, caching, templating
 from bookshelf.api.json_bodies import author_json, book_json, paged_json
+from bookshelf.caching import shared
 from bookshelf.catalogue.list_options import (
     AuthorListOptions,
     Paging,
@@ -122,6 +124,7 @@ def page_of(table, columns, where, params, order, paging: Paging, total=None) ->
 
 
 @catalogue.get("/authors/")
+@shared
 def authors_page():
     options = AuthorListOptions.from_args(request.args)
     conditions, params = [], {}
@@ -171,6 +174,7 @@ def books_page(author, paging: Paging) -> Page:
 
 
 @catalogue.get("/authors/<row_id:author_id>")
+@shared
 def author_page(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
@@ -183,6 +187,7 @@ def author_page(author_id: int):
 
 
 @api.get("/authors/")
+@shared
 def authors():
     paging = Paging.from_args(request.args)
     page = page_of("authors", AUTHOR_COLUMNS, "", {}, "authors.id", paging)
@@ -190,6 +195,7 @@ def authors():
 
 
 @api.get("/books/<row_id:author_id>")
+@shared
 def books(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
@@ -197,8 +203,8 @@ def books(author_id: int):
     return paged_json(page, book_json, "api.books", author_id=author_id)
 
 
-class SearchSQL:
-    """A statement of Bookshelf's search as the SQL it sends, with the values it binds itself
+class BookshelfSQL:
+    """A statement of Bookshelf's as the SQL it sends, with the values it binds itself
     (its LIMITs); an expanding list of ids becomes psycopg2's tuple."""
 
     def __init__(self, statement) -> None:
@@ -213,19 +219,19 @@ class SearchSQL:
 
 
 @cache
-def author_sql(word_count: int) -> tuple[SearchSQL, SearchSQL]:
-    return tuple(map(SearchSQL, queries.author_statements(word_count)))
+def author_sql(word_count: int) -> tuple[BookshelfSQL, BookshelfSQL]:
+    return tuple(map(BookshelfSQL, queries.author_statements(word_count)))
 
 
 @cache
 def book_sql(word_count: int) -> tuple:
     tiers, rows, count = queries.book_statements(True, word_count)
-    tiers = [(SearchSQL(t.gather), t.walk is not None and SearchSQL(t.walk)) for t in tiers]
-    return tiers, SearchSQL(rows), SearchSQL(count)
+    tiers = [(BookshelfSQL(t.gather), t.walk is not None and BookshelfSQL(t.walk)) for t in tiers]
+    return tiers, BookshelfSQL(rows), BookshelfSQL(count)
 
 
-SEARCH_SQL = {
-    name: SearchSQL(statement)
+SEARCH_STATEMENTS = {
+    name: BookshelfSQL(statement)
     for name, statement in {
         "estimate": queries.ESTIMATE,
         "candidates": spelling.CANDIDATES,
@@ -235,8 +241,8 @@ SEARCH_SQL = {
 
 
 @cache
-def lookup_sql(word_count: int) -> SearchSQL:
-    return SearchSQL(vocabulary.lookup_statement(word_count))
+def lookup_sql(word_count: int) -> BookshelfSQL:
+    return BookshelfSQL(vocabulary.lookup_statement(word_count))
 
 
 def known_words(words: tuple[str, ...]) -> vocabulary.KnownWords:
@@ -244,7 +250,7 @@ def known_words(words: tuple[str, ...]) -> vocabulary.KnownWords:
     return vocabulary.known_from(words, rows)
 
 
-def counted(count: SearchSQL, values: dict) -> int | None:
+def counted(count: BookshelfSQL, values: dict) -> int | None:
     found = count.run(values)[0][0]
     return found if found <= COUNT_BOUND else None
 
@@ -264,7 +270,7 @@ def search_books(terms: Terms, paging: Paging) -> Found:
     if terms.endings == terms.words[-1:]:
         tiers = tiers[:-1]
     values = terms.values()
-    estimate = len(terms.words) == 1 and SEARCH_SQL["estimate"].run(values)[0][0][0]
+    estimate = len(terms.words) == 1 and SEARCH_STATEMENTS["estimate"].run(values)[0][0][0]
     if estimate and estimate["Plan"]["Plan Rows"] >= queries.COUNT_TRUSTED_PAST:
         total = None
     else:
@@ -295,7 +301,7 @@ def corrected(known: vocabulary.KnownWords) -> tuple[str, ...] | None:
     for position, word in enumerate(known.words):
         if known.knows(position):
             continue
-        candidates = SEARCH_SQL["candidates"].run(spelling.candidate_range(word))
+        candidates = SEARCH_STATEMENTS["candidates"].run(spelling.candidate_range(word))
         tied = spelling.nearest_candidates(word, [row[0] for row in candidates])
         if not tied:
             return None
@@ -305,7 +311,7 @@ def corrected(known: vocabulary.KnownWords) -> tuple[str, ...] | None:
             else max(
                 tied[: spelling.CANDIDATES_WEIGHED],
                 key=lambda w: (
-                    SEARCH_SQL["books holding"].run(Terms((w,)).values())[0][0],
+                    SEARCH_STATEMENTS["books holding"].run(Terms((w,)).values())[0][0],
                     -tied.index(w),
                 ),
             )
@@ -323,6 +329,7 @@ def search_known(query, known, paging, corrected=None) -> SearchResults:
 
 
 @search_pages.get("/search")
+@shared
 def search_page():
     query = clean_text(request.args.get("q"))
     paging = Paging.from_args(request.args)
@@ -349,6 +356,20 @@ def search_page():
     )
 
 
+VERSION = BookshelfSQL(caching.VERSION)
+
+
+def answer_unchanged():
+    """bookshelf.caching's, on the bare connection."""
+    view = app.view_functions.get(request.endpoint)
+    if not getattr(view, "shared_cache", False) or "session" in request.cookies:
+        return None
+    g.shelf_validator = f"{VERSION.run({})[0][0]}-{app.extensions['release']}"
+    if g.shelf_validator in request.if_none_match:
+        return Response(status=304)
+    return None
+
+
 app = Flask(
     __name__, template_folder=PROJECT_ROOT / "templates", static_folder=PROJECT_ROOT / "static"
 )
@@ -366,3 +387,9 @@ app.register_blueprint(catalogue)
 app.register_blueprint(api)
 app.register_blueprint(search_pages)
 app.after_request(add_security_headers)
+# The answers' validators and Cache-Control, and static files linked by their content.
+app.config.update(CACHE_MAX_AGE=60, CACHE_STALE_SECONDS=300)
+app.extensions["release"] = caching.release_fingerprint()
+app.before_request(answer_unchanged)
+app.after_request(caching.mark_shareable)
+app.url_defaults(caching.link_static_files_by_content)

@@ -7,9 +7,10 @@
    (bench/ceiling.py) on the big one, and drives every page with wrk from another
    process, in rounds that alternate the servers, so that a noisy machine slows all of
    them alike. Medians of the rounds are reported.
-3. Runs each search's statements again under EXPLAIN ANALYZE (bench/search_plans.py).
-4. Times writes through the forms on both shelves (bench/writes.py).
-5. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
+3. Measures a conditional request's 304 against the full answer, on the large shelf.
+4. Runs each search's statements again under EXPLAIN ANALYZE (bench/search_plans.py).
+5. Times writes through the forms on both shelves (bench/writes.py).
+6. Times create_app(), and writes bench/RESULTS.md and bench/results.png.
 
 BENCH_DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/);
 the databases bench_small, bench_large and bench_copy on it are dropped and rebuilt.
@@ -190,9 +191,14 @@ def milliseconds(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wrk(url: str, seconds: int) -> Measurement:
+def wrk(url: str, seconds: int, headers: dict[str, str] | None = None) -> Measurement:
+    sent = [
+        argument
+        for name, value in (headers or {}).items()
+        for argument in ("-H", f"{name}: {value}")
+    ]
     output = subprocess.run(
-        [*WRK, "--duration", f"{seconds}s", url], check=True, capture_output=True, text=True
+        [*WRK, *sent, "--duration", f"{seconds}s", url], check=True, capture_output=True, text=True
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
     p50 = milliseconds(re.search(r"\s50%\s+(\S+)", output)[1])
@@ -320,6 +326,33 @@ def measure(
     return results, ratios
 
 
+def measure_revalidation(
+    server: Gunicorn, paths: dict[str, str], rounds: int, seconds: int
+) -> dict:
+    """{page: (full answer, 304, [304/full throughput of each round])}: each page asked for
+    in full and with the validator it was last given, in alternating runs."""
+    results = {}
+    for page, path in paths.items():
+        with urllib.request.urlopen(server.url(path)) as response:
+            validator = {"If-None-Match": response.headers["ETag"]}
+        wrk(server.url(path), 1)
+        wrk(server.url(path), 1, validator)
+        full, revalidated = [], []
+        for _ in range(rounds):
+            full.append(wrk(server.url(path), seconds))
+            revalidated.append(wrk(server.url(path), seconds, validator))
+        ratios = [
+            r.requests_per_second / f.requests_per_second
+            for f, r in zip(full, revalidated, strict=True)
+        ]
+        results[page] = median_measurement(full), median_measurement(revalidated), ratios
+        print(
+            f"  {page}: full {results[page][0].requests_per_second:.0f}/s, "
+            f"304 {results[page][1].requests_per_second:.0f}/s; 304/full {spread(ratios)}"
+        )
+    return results
+
+
 def machine() -> str:
     cpu = next(
         (
@@ -393,6 +426,7 @@ def report(
     results: dict,
     ratios: dict,
     plans: dict,
+    revalidation: dict,
     loading: dict,
     start_up: dict,
     writes: list[str],
@@ -471,6 +505,24 @@ def report(
             f"| {', '.join(sorted(plan.scans)) or 'none'} "
             f"| {'yes' if plan.reads_every_book else 'no'} |"
         )
+    lines += [
+        "",
+        "## Revalidation: a 304 against the full answer, at 1,000,000 books",
+        "",
+        "Signed-out answers carry an ETag made of the shelf's version (bookshelf.caching); a",
+        "request that sends it back (`If-None-Match`) while the shelf is unchanged gets a 304",
+        "after one read of that version, without the page's statements or its template. Each",
+        "page was asked for in full and with its validator, in alternating runs.",
+        "",
+        "| page | full req/s | p50 ms | 304 req/s | p50 ms | 304/full throughput |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page, (full, revalidated, ratios) in revalidation.items():
+        lines.append(
+            f"| {page} | {full.requests_per_second:,.0f} | {full.p50_ms:.1f} "
+            f"| {revalidated.requests_per_second:,.0f} | {revalidated.p50_ms:.1f} "
+            f"| {spread(ratios)} |"
+        )
     lines += ["", *writes]
     lines += [
         "## Loading and start-up",
@@ -537,6 +589,14 @@ def main() -> None:
         check_same_answers(servers["bookshelf"], servers["ceiling"], measured)
         print("Measuring ...")
         results, ratios = measure(servers, measured, arguments.rounds, arguments.seconds)
+        print("Revalidating ...")
+        revalidated = {
+            page: measured[page]
+            for page in ("author list", "author, ~2,000 books", "API authors", "search, one word")
+        }
+        revalidation = measure_revalidation(
+            servers["bookshelf"], revalidated, arguments.rounds, arguments.seconds
+        )
     finally:
         for running in servers.values():
             running.stop()
@@ -554,6 +614,7 @@ def main() -> None:
             results,
             ratios,
             plans,
+            revalidation,
             loading,
             start_up,
             bench.writes.report(writes, arguments.large_books),

@@ -24,6 +24,7 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_security(app)
+    register_caching(app)
     register_templating(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -67,6 +68,12 @@ def register_security(app: Flask) -> None:
     from bookshelf import security
 
     security.init_app(app)
+
+
+def register_caching(app: Flask) -> None:
+    from bookshelf import caching
+
+    caching.init_app(app)
 
 
 def register_templating(app: Flask) -> None:

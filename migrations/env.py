@@ -12,8 +12,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.engine import Engine
 
-from bookshelf.schema import time_limits
-from bookshelf.schema.book_count_triggers import restore_sqlite_triggers
+from bookshelf.schema import book_count_triggers, shelf_version_triggers, time_limits
 from bookshelf.schema.migration_engine import connect, migration_engine, migration_url
 from bookshelf.sqlite import foreign_keys_off_for_migrations
 
@@ -82,7 +81,8 @@ def run_migrations_on(connection) -> None:
         context.begin_transaction(),
     ):
         context.run_migrations()
-        restore_sqlite_triggers(connection)
+        book_count_triggers.restore_sqlite_triggers(connection)
+        shelf_version_triggers.restore_sqlite_triggers(connection)
 
 
 if context.is_offline_mode():

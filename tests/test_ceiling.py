@@ -41,3 +41,12 @@ def test_the_ceiling_answers_a_readers_pages_as_bookshelf_does(make_app, shelf_u
     ours, theirs = make_app(shelf_url).test_client(), ceiling.app.test_client()
     for path in PAGES:
         assert answer(theirs.get(path)) == answer(ours.get(path)), path
+
+
+def test_the_ceiling_revalidates_as_bookshelf_does(make_app, shelf_url):
+    ours, theirs = make_app(shelf_url).test_client(), ceiling.app.test_client()
+    for path in ["/authors/", "/authors/1", "/api/authors/", "/search?q=tolkien"]:
+        validator = {"If-None-Match": ours.get(path).headers["ETag"]}
+        ours_304 = ours.get(path, headers=validator)
+        assert ours_304.status_code == 304
+        assert answer(theirs.get(path, headers=validator)) == answer(ours_304), path

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, jsonify, request, send_from_directory
 
 from bookshelf.api.json_bodies import author_json, book_json, paged_json, search_json
+from bookshelf.caching import shared
 from bookshelf.catalogue import queries
 from bookshelf.catalogue.list_options import Paging, clean_text
 from bookshelf.search.results import search
@@ -21,12 +22,14 @@ def openapi_document():
 
 
 @bp.get("/authors/")
+@shared
 def authors():
     page = queries.authors_by_id_page(Paging.from_args(request.args))
     return paged_json(page, author_json, "api.authors")
 
 
 @bp.get("/books/<row_id:author_id>")
+@shared
 def books(author_id: int):
     author = queries.author_or_404(author_id)
     page = queries.books_page(author, Paging.from_args(request.args))
@@ -34,6 +37,7 @@ def books(author_id: int):
 
 
 @bp.get("/search")
+@shared
 def search_results():
     """What /search shows, in the same order: `corrected` is the near spelling searched
     when the query as typed found nothing (`as_typed=1` never tries one)."""

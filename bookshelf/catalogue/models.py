@@ -3,7 +3,17 @@ search keys names and titles are found and sorted by (bookshelf.search.words).""
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bookshelf.extensions import db
@@ -85,3 +95,14 @@ class SearchWord(db.Model):
     __tablename__ = "search_words"
 
     word: Mapped[str] = mapped_column(SearchKey, primary_key=True)
+
+
+class ShelfVersion(db.Model):
+    """The shelf's version, one more with every change to authors or books: triggers keep
+    it (bookshelf.schema.shelf_version_triggers), and bookshelf.caching reads it."""
+
+    __tablename__ = "shelf_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, server_default=text("1"))
+    version: Mapped[int] = mapped_column(BigInteger, server_default=text("1"))

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from bookshelf.caching import shared
 from bookshelf.catalogue import queries
 from bookshelf.catalogue.list_options import (
     AuthorListOptions,
@@ -21,6 +22,7 @@ def home():
 
 
 @bp.get("/authors/")
+@shared
 def authors_page():
     if clean_text(request.args.get("q")):
         # The list's search box of earlier releases: links to it find the search now.
@@ -37,6 +39,7 @@ def authors_page():
 
 
 @bp.get("/authors/<row_id:author_id>")
+@shared
 def author_page(author_id: int):
     author = queries.author_or_404(author_id)
     paging = Paging.from_args(request.args)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template, request
 
+from bookshelf.caching import shared
 from bookshelf.catalogue.list_options import Paging, clean_text
 from bookshelf.search.queries import COUNT_BOUND
 from bookshelf.search.results import search
@@ -10,6 +11,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@shared
 def search_page():
     query = clean_text(request.args.get("q"))
     paging = Paging.from_args(request.args)

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from bookshelf import PROJECT_ROOT
+from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD
 from tests.servers.gunicorn import Gunicorn
 from tests.servers.pgbouncer import PgBouncer
 from tests.servers.postgres import ThrowawayPostgres, postgres_program
@@ -79,3 +80,16 @@ def gunicorn(tmp_path):
     yield serve
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def shelf(migrated, make_app, database_url):
+    """A migrated, seeded database with the curator's account, made by `flask users`."""
+    url = migrated(database_url)
+    result = (
+        make_app(url)
+        .test_cli_runner()
+        .invoke(args=["users", "create", CURATOR_EMAIL, "--password-stdin"], input=CURATOR_PASSWORD)
+    )
+    assert result.exit_code == 0, result.output
+    return url

@@ -2,17 +2,13 @@
 through a Redis of the test's own; Redis stopped mid-run; X-Forwarded-For believed only
 behind trusted proxies; and what caches are told."""
 
-import http.client
-import re
 import shutil
-from urllib.parse import urlencode
 
 import pytest
 
 from tests.conftest import CURATOR_EMAIL, CURATOR_PASSWORD
+from tests.servers.http_browser import Browser
 from tests.servers.redis import ThrowawayRedis
-
-WRONG = "not the password"
 
 
 @pytest.fixture
@@ -31,61 +27,6 @@ def redis_server():
 def database_url(tmp_path):
     """The limits are counted in Redis, apart from the database: SQLite is enough here."""
     return f"sqlite:///{tmp_path / 'bookshelf.sqlite'}"
-
-
-@pytest.fixture
-def shelf(migrated, make_app, database_url):
-    """A migrated, seeded database with the curator's account, made by `flask users`."""
-    url = migrated(database_url)
-    result = (
-        make_app(url)
-        .test_cli_runner()
-        .invoke(args=["users", "create", CURATOR_EMAIL, "--password-stdin"], input=CURATOR_PASSWORD)
-    )
-    assert result.exit_code == 0, result.output
-    return url
-
-
-class Browser:
-    """One browser (or script) against a served app: it keeps its session cookie, sends
-    its own headers, and opens a new connection for each request, so that either worker
-    may answer."""
-
-    def __init__(self, server, **headers: str) -> None:
-        self.server = server
-        self.headers = headers
-        self.cookie: str | None = None
-        self.token: str | None = None
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        headers = dict(self.headers)
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.text = response.read().decode()
-        finally:
-            connection.close()
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";")[0]
-        return response
-
-    def sign_in(self, password: str = WRONG) -> int:
-        if self.token is None:
-            page = self.request("GET", "/login").text
-            self.token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
-        form = {"csrf_token": self.token, "email": CURATOR_EMAIL, "password": password}
-        response = self.request("POST", "/login", form)
-        if response.status == 303:
-            self.token = None  # a new session, and with it a new token
-        return response.status
 
 
 def test_the_workers_share_the_limit_in_redis_and_keep_it_while_redis_is_down(

@@ -1,0 +1,133 @@
+"""What a shared cache in front of Bookshelf may keep: signed-out pages and API answers, with
+a validator that every change to the shelf renews, and static files by their content; and
+never what a signed-in browser, or an answer that sets a cookie, is given."""
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from bookshelf.extensions import db
+from tests.form_pages import fill_in
+
+SHARED = ["/authors/", "/authors/{id}", "/search?q=guin", "/api/authors/", "/api/books/{id}"]
+
+
+@pytest.fixture
+def le_guin(add_author):
+    return add_author("Ursula K. Le Guin", books=["The Dispossessed"])
+
+
+def shared_paths(author_id: int) -> list[str]:
+    return [path.format(id=author_id) for path in SHARED]
+
+
+def version(app) -> int:
+    with app.app_context():
+        return db.session.execute(text("SELECT version FROM shelf_version")).scalar_one()
+
+
+def test_signed_out_answers_are_public_with_a_validator(client, le_guin):
+    for path in shared_paths(le_guin):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == (
+            "public, max-age=60, stale-while-revalidate=300"
+        ), path
+        assert response.headers["ETag"], path
+        assert "Cookie" in response.headers["Vary"], path
+        assert "Set-Cookie" not in response.headers, path
+
+
+def test_an_unchanged_shelf_answers_304_after_one_read(client, le_guin, sql_statements):
+    for path in shared_paths(le_guin):
+        validator = client.get(path).headers["ETag"]
+        sql_statements.clear()
+
+        response = client.get(path, headers={"If-None-Match": validator})
+
+        assert response.status_code == 304, path
+        assert response.data == b""
+        assert response.headers["ETag"] == validator
+        assert response.headers["Cache-Control"].startswith("public, max-age=60")
+        assert len(sql_statements) == 1, sql_statements
+        assert "shelf_version" in sql_statements[0]
+
+
+def test_an_edit_renews_the_validator(app, client, curator_client, le_guin):
+    page = f"/authors/{le_guin}"
+    validator = client.get(page).headers["ETag"]
+
+    response = fill_in(curator_client, f"/authors/{le_guin}/edit", name="Ursula Le Guin")
+    assert response.status_code == 303
+
+    changed = client.get(page, headers={"If-None-Match": validator})
+    assert changed.status_code == 200
+    assert "Ursula Le Guin" in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != validator
+
+
+def test_every_change_to_authors_or_books_counts_once_per_statement(app, runner, le_guin):
+    before = version(app)
+    with app.app_context():
+        db.session.execute(text("UPDATE books SET title = 'The Lathe of Heaven'"))
+        db.session.execute(text("DELETE FROM books"))
+        db.session.execute(text("UPDATE authors SET bio = 'Wrote of Earthsea.'"))
+        db.session.commit()
+    assert version(app) > before
+
+    before = version(app)
+    with app.app_context():
+        db.session.execute(text("UPDATE authors SET bio = 'Rolled back.'"))
+        db.session.rollback()
+    assert version(app) == before
+
+    assert runner.invoke(args=["seed", "--append"]).exit_code == 0
+    assert version(app) > before
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_sqlite_triggers_come_back_after_a_migration(app, runner, le_guin):
+    """SQLite drops a table's triggers when batch mode rebuilds it; env.py puts them back."""
+    with app.app_context():
+        db.session.execute(text("DROP TRIGGER books_insert_shelf_version"))
+        db.session.commit()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    with app.app_context():
+        triggers = db.session.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'books'")
+        ).scalars()
+        assert "books_insert_shelf_version" in set(triggers)
+
+
+def test_a_signed_in_curator_gets_private_answers_only(curator_client, le_guin):
+    for path in shared_paths(le_guin):
+        response = curator_client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-store", path
+        assert "ETag" not in response.headers, path
+        assert "public" not in response.headers["Cache-Control"]
+
+
+def test_answers_that_set_a_cookie_or_are_not_pages_are_not_shared(client, le_guin):
+    sign_in = client.get("/login")
+    assert "Set-Cookie" in sign_in.headers
+    assert sign_in.headers["Cache-Control"] == "private, no-store"
+    for path in ["/authors/999999", "/healthz", "/authors/?q=guin"]:
+        response = client.get(path)
+        assert "public" not in response.headers.get("Cache-Control", ""), path
+        assert "ETag" not in response.headers, path
+
+
+def test_static_files_are_linked_by_their_content_and_kept_a_year(client):
+    page = client.get("/authors/").get_data(as_text=True)
+    [stylesheet] = re.findall(r'href="(/static/style\.css\?v=[0-9a-f]+)"', page)
+
+    assert client.get(stylesheet).headers["Cache-Control"] == (
+        "public, max-age=31536000, immutable"
+    )
+    for stale in ["/static/style.css?v=0123456789abcdef", "/static/style.css"]:
+        response = client.get(stale)
+        assert response.status_code == 200
+        assert "immutable" not in response.headers.get("Cache-Control", ""), stale
