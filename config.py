@@ -14,6 +14,7 @@ DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent / "instance"
 
 # The Flask-SQLAlchemy bind requests read through (bookshelf.database).
 READS_BIND = "reads"
+REPLICA_BIND = "replica"
 
 # The URL schemes Bookshelf runs on: PostgreSQL through the psycopg2 it ships, and SQLite.
 POSTGRESQL_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2")
@@ -71,6 +72,20 @@ def engine_options(url: str) -> dict:
             if name not in parsed.query
         }
     return options
+
+
+def replica_urls(environ: Mapping[str, str], primary_url: str) -> list[str]:
+    """DATABASE_REPLICA_URL: one PostgreSQL URL or several, comma-separated; unset, none."""
+    urls = [url.strip() for url in environ.get("DATABASE_REPLICA_URL", "").split(",")]
+    urls = [normalise_database_url(url, "DATABASE_REPLICA_URL") for url in urls if url]
+    if urls and make_url(primary_url).get_backend_name() != "postgresql":
+        raise ValueError(
+            "DATABASE_REPLICA_URL is set, but replicas need DATABASE_URL on PostgreSQL"
+        )
+    for number, url in enumerate(urls, start=1):
+        if make_url(url).get_backend_name() != "postgresql":
+            raise ValueError(f"DATABASE_REPLICA_URL's URL number {number} is not PostgreSQL")
+    return urls
 
 
 def default_database_url(instance_path: Path) -> str:
@@ -163,13 +178,23 @@ class Config:
         # Requests read through an engine of their own in autocommit (bookshelf.database);
         # the ORM's engine keeps transactions. Flask-SQLAlchemy gives a bind none of
         # SQLALCHEMY_ENGINE_OPTIONS, so they are copied.
+        # Read replicas, each read through an engine of its own (replica-0, replica-1, ...);
+        # bookshelf.database chooses where each request reads.
+        self.REPLICA_URLS = replica_urls(environ, self.SQLALCHEMY_DATABASE_URI)
         self.SQLALCHEMY_BINDS = {
-            READS_BIND: {
-                "url": self.SQLALCHEMY_DATABASE_URI,
-                **self.SQLALCHEMY_ENGINE_OPTIONS,
+            name: {
+                "url": url,
+                **engine_options(url),
                 "isolation_level": "AUTOCOMMIT",
             }
+            for name, url in [
+                (READS_BIND, self.SQLALCHEMY_DATABASE_URI),
+                *((f"{REPLICA_BIND}-{n}", url) for n, url in enumerate(self.REPLICA_URLS)),
+            ]
         }
+        # A replica that lags further behind than this many seconds is read from no more
+        # until it has caught up.
+        self.REPLICA_MAX_LAG = count_setting(environ, "REPLICA_MAX_LAG", 10)
         # How long a migration transaction on PostgreSQL may wait for a lock, and may run
         # any one statement, before it gives up (PostgreSQL durations: 500ms, 5s, 1min).
         self.MIGRATION_LOCK_TIMEOUT = environ.get("MIGRATION_LOCK_TIMEOUT", "5s")

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extras
-from flask import Blueprint, Flask, Response, abort, g, render_template, request
+from flask import Blueprint, Flask, abort, render_template, request
 from sqlalchemy.dialects import postgresql
 from werkzeug.routing import Rule
 
@@ -187,7 +187,7 @@ def author_page(author_id: int):
 
 
 @api.get("/authors/")
-@shared
+@shared(per_cookie=False)
 def authors():
     paging = Paging.from_args(request.args)
     page = page_of("authors", AUTHOR_COLUMNS, "", {}, "authors.id", paging)
@@ -195,7 +195,7 @@ def authors():
 
 
 @api.get("/books/<row_id:author_id>")
-@shared
+@shared(per_cookie=False)
 def books(author_id: int):
     author = find_author(author_id)
     paging = Paging.from_args(request.args)
@@ -360,14 +360,11 @@ VERSION = BookshelfSQL(caching.VERSION)
 
 
 def answer_unchanged():
-    """bookshelf.caching's, on the bare connection."""
+    """bookshelf.caching's, reading the version on the bare connection."""
     view = app.view_functions.get(request.endpoint)
-    if not getattr(view, "shared_cache", False) or "session" in request.cookies:
+    if not caching.is_shareable_request(view):
         return None
-    g.shelf_validator = f"{VERSION.run({})[0][0]}-{app.extensions['release']}"
-    if g.shelf_validator in request.if_none_match:
-        return Response(status=304)
-    return None
+    return caching.answer_for_version(view, VERSION.run({})[0][0])
 
 
 app = Flask(

@@ -34,10 +34,16 @@ VERSION = ShelfVersion.__table__.select().with_only_columns(ShelfVersion.__table
 RELEASE_FILES = ["bookshelf/**/*.py", "bookshelf/**/*.json", "templates/**/*", "static/**/*"]
 
 
-def shared(view: Callable) -> Callable:
-    """Mark a view whose signed-out answers a shared cache may keep."""
-    view.shared_cache = True
-    return view
+def shared(view: Callable | None = None, *, per_cookie: bool = True):
+    """Mark a view whose signed-out answers a shared cache may keep. A page shows who is
+    signed in, so it varies with the cookie; `per_cookie=False` for answers that do not
+    (the JSON API), which a cache may then give a curator too."""
+
+    def mark(view: Callable) -> Callable:
+        view.shared_cache = "per cookie" if per_cookie else "for everyone"
+        return view
+
+    return mark if view is None else mark(view)
 
 
 # A year: as long as HTTP caches keep anything.
@@ -65,16 +71,26 @@ def answer_unchanged() -> Response | None:
     """Note the validator of a signed-out read of a shared view, and answer 304 when the
     request already holds it."""
     view = current_app.view_functions.get(request.endpoint)
-    if (
-        request.method not in ("GET", "HEAD")
-        or not getattr(view, "shared_cache", False)
-        or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
-    ):
+    if not is_shareable_request(view):
         return None
-    version = read(VERSION).scalar_one()
+    return answer_for_version(view, read(VERSION).scalar_one())
+
+
+def is_shareable_request(view: Callable | None) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and getattr(view, "shared_cache", None) is not None
+        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    )
+
+
+def answer_for_version(view: Callable, version: int) -> Response | None:
     g.shelf_validator = f"{version}-{current_app.extensions['release']}"
     if g.shelf_validator in request.if_none_match:
-        return Response(status=304)
+        unchanged = Response(status=304)
+        if view.shared_cache == "per cookie":
+            unchanged.vary.add("Cookie")  # as the page itself would say
+        return unchanged
     return None
 
 
@@ -86,8 +102,6 @@ def mark_shareable(response: Response) -> Response:
     validator = g.get("shelf_validator")
     if validator and response.status_code in (200, 304):
         response.set_etag(validator)
-        # What a page shows depends on who is signed in, which the cookie says.
-        response.vary.add("Cookie")
         config = current_app.config
         response.headers["Cache-Control"] = (
             f"public, max-age={config['CACHE_MAX_AGE']}, "

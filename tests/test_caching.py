@@ -35,8 +35,18 @@ def test_signed_out_answers_are_public_with_a_validator(client, le_guin):
             "public, max-age=60, stale-while-revalidate=300"
         ), path
         assert response.headers["ETag"], path
-        assert "Cookie" in response.headers["Vary"], path
         assert "Set-Cookie" not in response.headers, path
+
+
+def test_pages_vary_with_the_cookie_and_the_api_does_not_even_when_unchanged(client, le_guin):
+    """A page shows who is signed in; the API's answers are the same for everyone. A 304
+    says so as the full answer would."""
+    for path in shared_paths(le_guin):
+        response = client.get(path)
+        unchanged = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
+        varies = not path.startswith("/api/")
+        assert ("Cookie" in response.headers.get("Vary", "")) is varies, path
+        assert ("Cookie" in unchanged.headers.get("Vary", "")) is varies, path
 
 
 def test_an_unchanged_shelf_answers_304_after_one_read(client, le_guin, sql_statements):

@@ -125,3 +125,42 @@ def test_without_a_direct_url_migrations_use_the_apps_engine(make_app, tmp_path)
     app = make_app(f"sqlite:///{tmp_path / 'shelf.sqlite'}")
     with app.app_context():
         assert migration_engine() is db.engine
+
+
+def test_each_replica_url_gets_a_reading_engine_of_its_own():
+    replicas = [NEON_POOLED.replace("ep-cool", f"ep-replica-{n}") for n in (1, 2)]
+    config = Config({"DATABASE_URL": NEON_POOLED, "DATABASE_REPLICA_URL": " , ".join(replicas)})
+
+    assert [make_url(url).host for url in config.REPLICA_URLS] == [
+        make_url(url).host for url in replicas
+    ]
+    for number, url in enumerate(config.REPLICA_URLS):
+        bind = config.SQLALCHEMY_BINDS[f"replica-{number}"]
+        assert bind["url"] == url and url.startswith("postgresql+psycopg2://")
+        assert bind["isolation_level"] == "AUTOCOMMIT"
+        assert "sslmode=require" in url
+    assert config.REPLICA_MAX_LAG == 10
+    assert Config({"DATABASE_URL": NEON_POOLED}).REPLICA_URLS == []
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        (
+            {"DATABASE_REPLICA_URL": NEON_POOLED},
+            "DATABASE_REPLICA_URL is set, but replicas need DATABASE_URL on PostgreSQL",
+        ),
+        (
+            {"DATABASE_URL": NEON_POOLED, "DATABASE_REPLICA_URL": "sqlite:///copy.sqlite"},
+            "DATABASE_REPLICA_URL's URL number 1 is not PostgreSQL",
+        ),
+        (
+            {"DATABASE_URL": NEON_POOLED, "REPLICA_MAX_LAG": "ten"},
+            "REPLICA_MAX_LAG is 'ten'",
+        ),
+        ({"CACHE_MAX_AGE": "-1"}, "CACHE_MAX_AGE is '-1'"),
+    ],
+)
+def test_replica_and_cache_settings_that_cannot_work_are_errors(environment, message):
+    with pytest.raises(ValueError, match=message):
+        Config(environment)

@@ -22,14 +22,14 @@ def openapi_document():
 
 
 @bp.get("/authors/")
-@shared
+@shared(per_cookie=False)
 def authors():
     page = queries.authors_by_id_page(Paging.from_args(request.args))
     return paged_json(page, author_json, "api.authors")
 
 
 @bp.get("/books/<row_id:author_id>")
-@shared
+@shared(per_cookie=False)
 def books(author_id: int):
     author = queries.author_or_404(author_id)
     page = queries.books_page(author, Paging.from_args(request.args))
@@ -37,7 +37,7 @@ def books(author_id: int):
 
 
 @bp.get("/search")
-@shared
+@shared(per_cookie=False)
 def search_results():
     """What /search shows, in the same order: `corrected` is the near spelling searched
     when the query as typed found nothing (`as_typed=1` never tries one)."""

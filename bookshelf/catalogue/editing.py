@@ -13,6 +13,7 @@ from bookshelf.catalogue import queries, writes
 from bookshelf.catalogue.forms import AuthorForm, BookForm, EditAuthorForm, EditBookForm
 from bookshelf.catalogue.models import Author, Book
 from bookshelf.curators import curators_only
+from bookshelf.database import reads_primary
 from bookshelf.extensions import db
 
 bp = Blueprint("editing", __name__)
@@ -36,6 +37,7 @@ def author_page(author_id: int):
 
 
 @bp.route("/authors/new", methods=["GET", "POST"])
+@reads_primary
 def new_author():
     form = AuthorForm()
     if form.validate_on_submit():
@@ -46,6 +48,7 @@ def new_author():
 
 
 @bp.route("/authors/<row_id:author_id>/edit", methods=["GET", "POST"])
+@reads_primary
 def edit_author(author_id: int):
     author = db.session.get(Author, author_id) or abort(404, description=NO_SUCH_AUTHOR)
     if not is_post():
@@ -101,6 +104,7 @@ def author_conflict(form: EditAuthorForm, author: Author):
 
 
 @bp.route("/authors/<row_id:author_id>/delete", methods=["GET", "POST"])
+@reads_primary
 def delete_author(author_id: int):
     if not is_post():
         author = queries.author_or_404(author_id)
@@ -117,6 +121,7 @@ def delete_author(author_id: int):
 
 
 @bp.route("/authors/<row_id:author_id>/books/new", methods=["GET", "POST"])
+@reads_primary
 def new_book(author_id: int):
     author = queries.author_or_404(author_id)
     form = BookForm()
@@ -129,6 +134,7 @@ def new_book(author_id: int):
 
 
 @bp.route("/authors/<row_id:author_id>/books/<row_id:book_id>/edit", methods=["GET", "POST"])
+@reads_primary
 def edit_book(author_id: int, book_id: int):
     book = db.session.get(Book, book_id) or abort(404, description=NO_SUCH_BOOK)
     if not is_post():
@@ -188,6 +194,7 @@ def book_conflict(form: EditBookForm, book: Book):
 
 
 @bp.route("/authors/<row_id:author_id>/books/<row_id:book_id>/delete", methods=["GET", "POST"])
+@reads_primary
 def delete_book(author_id: int, book_id: int):
     if not is_post():
         book = db.session.get(Book, book_id)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from bookshelf.catalogue.list_options import Paging
 from bookshelf.catalogue.writes import books_phrase
 from bookshelf.curators import curators_only
+from bookshelf.database import reads_primary
 from bookshelf.history import queries
 from bookshelf.history.entries import Entry
 from bookshelf.history.restoring import RestoreRefused, restore
@@ -19,6 +20,7 @@ curators_only(bp)
 
 
 @bp.get("/changes")
+@reads_primary
 def recent_changes():
     changes = queries.recent_changes(Paging.from_args(request.args))
     return render_template(
@@ -33,6 +35,7 @@ def recent_changes():
 
 
 @bp.get("/authors/<row_id:author_id>/history")
+@reads_primary
 def author_history(author_id: int):
     name, on_shelf = queries.author_name_or_404(author_id)
     changes = queries.author_changes(author_id, Paging.from_args(request.args))
@@ -49,6 +52,7 @@ def author_history(author_id: int):
 
 
 @bp.post("/changes/<row_id:change_id>/restore")
+@reads_primary
 def restore_deleted(change_id: int):
     try:
         restored = restore(current_user.id, change_id)

@@ -32,10 +32,12 @@ def folder_for_postgres(prefix: str) -> Path:
 class ThrowawayPostgres:
     """A PostgreSQL cluster of the test's own (initdb, then pg_ctl on a free port)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *settings: str) -> None:
+        """`settings` are postgres -c options, such as shared_preload_libraries=..."""
         self.folder = folder_for_postgres("bookshelf-postgres-")
         self.data = self.folder / "data"
         self.port = free_port()
+        self.settings = settings
 
     def run(self, program: str, *arguments: str, check: bool = True) -> None:
         command = [postgres_program(program), *arguments]
@@ -55,6 +57,7 @@ class ThrowawayPostgres:
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += "".join(f" -c {setting}" for setting in self.settings)
         log = str(self.folder / "postgres.log")
         self.run("pg_ctl", "--pgdata", str(self.data), "--log", log, "-o", options, "-w", "start")
 
@@ -65,6 +68,23 @@ class ThrowawayPostgres:
         """Stop it if it runs, and delete its folder."""
         self.stop(check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def replica(self) -> "ThrowawayPostgres":
+        """A streaming replica of this cluster, made by pg_basebackup -R and started."""
+        replica = ThrowawayPostgres(*self.settings)
+        self.run(
+            "pg_basebackup",
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--username", "postgres",
+            "--pgdata", str(replica.data),
+            "--write-recovery-conf",
+            "--wal-method", "stream",
+            "--checkpoint", "fast",
+            "--no-sync",
+        )  # fmt: skip
+        replica.start()
+        return replica
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
