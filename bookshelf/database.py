@@ -154,6 +154,8 @@ def reads_from_primary() -> bool:
 def pending_change() -> str | None:
     """The WAL position of this browser's last change, while a replica within the lag bound
     may not have replayed it yet."""
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None  # no session to have made a change in; and none is opened
     change = session.get(CHANGE)
     if change is None:
         return None
