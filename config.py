@@ -234,7 +234,13 @@ class TestingConfig(Config):
 
     TESTING = True
 
-    def __init__(self, database_url: str, instance_path: Path, direct_url: str | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        instance_path: Path,
+        direct_url: str | None = None,
+        replica_url: str | None = None,
+    ):
         environ = {
             "DATABASE_URL": database_url,
             "INSTANCE_PATH": str(instance_path),
@@ -242,4 +248,6 @@ class TestingConfig(Config):
         }
         if direct_url:
             environ["DATABASE_DIRECT_URL"] = direct_url
+        if replica_url:
+            environ["DATABASE_REPLICA_URL"] = replica_url
         super().__init__(environ)

@@ -55,9 +55,9 @@ def make_app(tmp_path_factory):
     connection pools are closed after the test."""
     apps = []
 
-    def make(database_url: str, direct_url: str | None = None):
+    def make(database_url: str, direct_url: str | None = None, replica_url: str | None = None):
         instance_path = tmp_path_factory.mktemp("instance")
-        app = create_app(TestingConfig(database_url, instance_path, direct_url))
+        app = create_app(TestingConfig(database_url, instance_path, direct_url, replica_url))
         apps.append(app)
         return app
 

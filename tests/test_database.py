@@ -8,7 +8,7 @@ import flask_migrate
 import psycopg2
 import pytest
 from flask import abort
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DataError
 
 from bookshelf.database import read
@@ -142,3 +142,44 @@ def test_a_statement_cut_off_while_it_ran_is_not_run_again(app, postgres_url, sq
 
     assert response.status_code == 503
     assert sql_statements.count(slow) == 1
+
+
+def statements_on(app, bind: str) -> list[str]:
+    """The statements an engine of the app sends from now on."""
+    sent = []
+    with app.app_context():
+        event.listen(
+            db.engines[bind],
+            "before_cursor_execute",
+            lambda conn, cursor, statement, *rest: sent.append(statement),
+        )
+    return sent
+
+
+def test_with_a_replica_a_readers_pages_read_from_it_and_open_no_session(
+    make_app, migrated, postgres_url
+):
+    url = migrated(postgres_url)
+    app = make_app(url, replica_url=url)  # the same server, standing in for a replica
+    on_replica, on_primary = statements_on(app, "replica-0"), statements_on(app, "reads")
+
+    for path in ["/authors/", "/authors/1", "/api/authors/", "/search?q=tolkien"]:
+        response = app.test_client().get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+
+    assert any("FROM authors" in statement for statement in on_replica)
+    assert on_primary == []
+    assert "Cookie" not in app.test_client().get("/api/authors/").headers.get("Vary", "")
+
+
+def test_with_its_replica_down_a_reader_reads_from_the_primary(
+    make_app, migrated, postgres_url, unreachable_postgres_url
+):
+    url = migrated(postgres_url)
+    app = make_app(url, replica_url=unreachable_postgres_url)
+    on_primary = statements_on(app, "reads")
+
+    for path in ["/authors/", "/authors/1", "/api/authors/"]:
+        assert app.test_client().get(path).status_code == 200
+    assert any("FROM authors" in statement for statement in on_primary)
