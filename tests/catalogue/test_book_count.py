@@ -69,17 +69,26 @@ def test_sqlite_triggers_come_back_after_a_revision_rebuilds_books(make_app, tmp
         operations = Operations(MigrationContext.configure(connection))
         with operations.batch_alter_table("books", recreate="always"):
             pass
-        assert not connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        ).all()
+        assert not books_triggers(connection)
 
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    with app.app_context(), db.engine.connect() as connection:
+        # The shelf's version is kept by triggers on books too (add-shelf-version).
+        assert {f"books_{change}_shelf_version" for change in ("insert", "update", "delete")} < (
+            books_triggers(connection)
+        )
 
     with app.app_context():
         author = Author(name="Ann Leckie", books=[Book(title="Provenance")])
         db.session.add(author)
         db.session.commit()
     assert book_counts(app) == {"Ann Leckie": 1}
+
+
+def books_triggers(connection) -> set[str]:
+    statement = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'books'"
+    return {name for (name,) in connection.exec_driver_sql(statement)}
 
 
 @pytest.fixture
