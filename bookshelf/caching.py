@@ -34,6 +34,8 @@ from bookshelf.schema.version import names_a_missing_table_or_column
 VERSION = ShelfVersion.__table__.select().with_only_columns(ShelfVersion.__table__.c.version)
 # What pages are made from: a change to any of it is a new release, with new validators.
 RELEASE_FILES = ["bookshelf/**/*.py", "bookshelf/**/*.json", "templates/**/*", "static/**/*"]
+# Static files under their content's URL: a year, as long as HTTP caches keep anything.
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def shared(view: Callable | None = None, *, per_cookie: bool = True):
@@ -46,10 +48,6 @@ def shared(view: Callable | None = None, *, per_cookie: bool = True):
         return view
 
     return mark if view is None else mark(view)
-
-
-# A year: as long as HTTP caches keep anything.
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ once the new code is up), and every book's search vector holds its words."""
 import re
 import threading
 import time
+from dataclasses import dataclass
 
 import psycopg2
 from sqlalchemy import text
@@ -101,17 +102,29 @@ def table_file(app, table: str) -> int:
         return db.session.execute(statement, {"table": table}).scalar_one()
 
 
-def test_the_search_keys_arrive_while_the_shelf_is_read_and_written(
-    make_app, postgres_url, gunicorn
-):
+@dataclass
+class Deploy:
+    """A revision applied to a shelf of BOOKS books while gunicorn serves it and the
+    previous release writes to it, and what was seen meanwhile."""
+
+    app: object
+    server: object
+    author_ids: list[int]
+    upgrade: object
+    writer: Writer
+
+
+def deploy(make_app, postgres_url, gunicorn, before: str, upgrade_to: str | None) -> Deploy:
+    """Seed at the latest revision (where `flask seed` runs), go back to `before` (the shelf
+    as the previous release left it), then upgrade to `upgrade_to` (the latest if None)
+    under load; check that no request or write failed, no lock that readers or writers
+    queue behind was held long, no batch held its rows long, and books was not rewritten."""
     app = make_app(postgres_url)
     runner = app.test_cli_runner()
-    # Seeded at the latest revision, where `flask seed` runs, then taken back to before
-    # the keys: the shelf as the previous release left it.
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     seeded = runner.invoke(args=["seed", "--authors", str(AUTHORS), "--books", str(BOOKS)])
     assert seeded.exit_code == 0, seeded.output
-    assert runner.invoke(args=["db", "downgrade", BEFORE_SEARCH_KEYS]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", before]).exit_code == 0
     with app.app_context():
         db.session.execute(text("ANALYZE"))
         db.session.commit()
@@ -126,7 +139,7 @@ def test_the_search_keys_arrive_while_the_shelf_is_read_and_written(
     ):
         load.wait_for(20)
         upgrade_started = time.monotonic()
-        upgrade = runner.invoke(args=["db", "upgrade", ADD_SEARCH_KEYS])
+        upgrade = runner.invoke(args=["db", "upgrade", *([upgrade_to] if upgrade_to else [])])
         load.wait_for(20)
 
     assert upgrade.exit_code == 0, upgrade.output
@@ -143,66 +156,39 @@ def test_the_search_keys_arrive_while_the_shelf_is_read_and_written(
     assert float(row_locks) < LONGEST_ROW_LOCKS
     assert writer.longest < LONGEST_WRITE
     assert table_file(app, "books") == books_file
+    return Deploy(app, server, author_ids, upgrade, writer)
+
+
+def test_the_search_keys_arrive_while_the_shelf_is_read_and_written(
+    make_app, postgres_url, gunicorn
+):
+    done = deploy(make_app, postgres_url, gunicorn, BEFORE_SEARCH_KEYS, ADD_SEARCH_KEYS)
 
     # The deploy's last step, once the new code is up: the rows the previous release added,
     # retitled and renamed while the revision ran get their keys.
-    backfill = runner.invoke(args=["search", "backfill"])
+    backfill = done.app.test_cli_runner().invoke(args=["search", "backfill"])
     assert backfill.exit_code == 0, backfill.output
-    stored, computed = keys_as_computed(app)
-    assert len(stored[1]) == BOOKS + writer.writes
+    stored, computed = keys_as_computed(done.app)
+    assert len(stored[1]) == BOOKS + done.writer.writes
     assert stored == computed
-    for path in ["/authors/", f"/authors/{author_ids[0]}"]:
-        assert server.get(path)[0] == 200
+    for path in ["/authors/", f"/authors/{done.author_ids[0]}"]:
+        assert done.server.get(path)[0] == 200
 
 
 def test_the_search_vectors_arrive_while_the_shelf_is_read_and_written(
     make_app, postgres_url, gunicorn
 ):
-    app = make_app(postgres_url)
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
-    seeded = runner.invoke(args=["seed", "--authors", str(AUTHORS), "--books", str(BOOKS)])
-    assert seeded.exit_code == 0, seeded.output
-    assert runner.invoke(args=["db", "downgrade", BEFORE_SEARCH_VECTORS]).exit_code == 0
-    with app.app_context():
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        author_ids = list(db.session.execute(text("SELECT id FROM authors")).scalars())
-    books_file = table_file(app, "books")
-    server = gunicorn(postgres_url)
-
-    with (
-        SteadyLoad(server, NEWEST_FIRST) as load,
-        Writer(postgres_url, author_ids) as writer,
-        LockWatch(postgres_url, "books") as locks,
-    ):
-        load.wait_for(20)
-        upgrade_started = time.monotonic()
-        upgrade = runner.invoke(args=["db", "upgrade"])
-        load.wait_for(20)
-
-    assert upgrade.exit_code == 0, upgrade.output
-    assert load.failures() == []
-    during = [answer.seconds for answer in load.answers if answer.at > upgrade_started]
-    assert max(during) < LONGEST_READ
-    assert writer.errors == []
-    assert writer.writes >= 50
-    assert locks.polls >= 100
-    assert locks.longest() < LONGEST_TABLE_LOCK, locks.seen
-    [row_locks] = re.findall(r"a batch kept its rows locked ([\d.]+) s at most", upgrade.output)
-    assert float(row_locks) < LONGEST_ROW_LOCKS
-    assert writer.longest < LONGEST_WRITE
-    assert table_file(app, "books") == books_file
+    done = deploy(make_app, postgres_url, gunicorn, BEFORE_SEARCH_VECTORS, None)
 
     # Books written before the trigger were filled in by the batches, and books written
     # after it by the trigger: none is left out, and each holds exactly its words.
-    with app.app_context():
+    with done.app.app_context():
         rows = db.session.execute(
             text("SELECT search_text, tsvector_to_array(search_vector) FROM books")
         ).all()
-    assert len(rows) == BOOKS + writer.writes
+    assert len(rows) == BOOKS + done.writer.writes
     assert all(
         vector is not None and sorted(set((search_text or "").split())) == sorted(vector)
         for search_text, vector in rows
     )
-    assert server.get("/search?q=the")[0] == 200
+    assert done.server.get("/search?q=the")[0] == 200
