@@ -225,9 +225,9 @@ def author_sql(word_count: int) -> tuple[BookshelfSQL, BookshelfSQL]:
 
 @cache
 def book_sql(word_count: int) -> tuple:
-    tiers, rows, count = queries.book_statements(True, word_count)
+    every, tiers, rows = queries.book_statements(True, word_count)
     tiers = [(BookshelfSQL(t.gather), t.walk is not None and BookshelfSQL(t.walk)) for t in tiers]
-    return tiers, BookshelfSQL(rows), BookshelfSQL(count)
+    return BookshelfSQL(every), tiers, BookshelfSQL(rows)
 
 
 SEARCH_STATEMENTS = {
@@ -266,34 +266,40 @@ def search_authors(terms: Terms, paging: Paging) -> Found:
 
 
 def search_books(terms: Terms, paging: Paging) -> Found:
-    tiers, page_rows, count = book_sql(len(terms.words))
+    every, tiers, page_rows = book_sql(len(terms.words))
+    values = terms.values()
+    offset, per_page = (paging.page - 1) * paging.per_page, paging.per_page
+    estimate = len(terms.words) == 1 and SEARCH_STATEMENTS["estimate"].run(values)[0][0][0]
+    found = None
+    if not (estimate and estimate["Plan"]["Plan Rows"] >= queries.COUNT_TRUSTED_PAST):
+        found = every.run(values)
+    if found is not None and len(found) <= COUNT_BOUND:
+        total = len(found)
+        ids = queries.in_rank_order(found, values)[offset : offset + per_page]
+    elif offset >= COUNT_BOUND:
+        return Found([], None)
+    else:
+        total, ids = walked_tiers(tiers, terms, values, offset, per_page)
+    by_id = {row.id: row for row in page_rows.run({"ids": tuple(ids)})} if ids else {}
+    return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)
+
+
+def walked_tiers(tiers, terms: Terms, values: dict, offset: int, per_page: int):
     if terms.endings == terms.words[-1:]:
         tiers = tiers[:-1]
-    values = terms.values()
-    estimate = len(terms.words) == 1 and SEARCH_STATEMENTS["estimate"].run(values)[0][0][0]
-    if estimate and estimate["Plan"]["Plan Rows"] >= queries.COUNT_TRUSTED_PAST:
-        total = None
-    else:
-        total = counted(count, values)
-    offset, per_page = (paging.page - 1) * paging.per_page, paging.per_page
-    if offset >= COUNT_BOUND if total is None else offset >= total:
-        return Found([], total)
     ranked = []
     for gather, walk in tiers:
         up_to = offset + per_page - len(ranked)
         found = []
-        if walk and total is None:
+        if walk:
             found = [row[0] for row in walk.run(values | {"up_to": up_to, "walk": WALK_ROWS})]
         if len(found) < up_to:
             found = [row[0] for row in gather.run(values | {"up_to": up_to})]
         ranked += found
         if len(ranked) >= offset + per_page:
-            break
-    else:
-        total = len(ranked)
-    ids = ranked[offset : offset + per_page]
-    by_id = {row.id: row for row in page_rows.run({"ids": tuple(ids)})} if ids else {}
-    return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)
+            return None, ranked[offset : offset + per_page]
+    total = len(ranked) if len(ranked) <= COUNT_BOUND else None
+    return total, ranked[offset : offset + per_page]
 
 
 def corrected(known: vocabulary.KnownWords) -> tuple[str, ...] | None:

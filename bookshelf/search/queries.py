@@ -14,12 +14,12 @@ search vector (a tsquery of the words as they are, which a GIN index serves); SQ
 the author search on both, match the keys with LIKE patterns (on PostgreSQL, a trigram
 index serves the names').
 
-Books are read tier by tier, each in title order with a LIMIT, and only as far as the page
-needs. Counts stop at COUNT_BOUND, and so does paging. When there are more matches than
-that, the words are common enough that walking the titles in order finds a page of them
-sooner than gathering every match and sorting it: PostgreSQL walks up to WALK_ROWS titles
-(with each book's words in the index beside them), and gathers only if that walk falls
-short, as it does when matches cluster far down the alphabet.
+Counts stop at COUNT_BOUND, and so does paging. Books within the bound are read at once
+and ranked in Python; past it, tier by tier, each in title order with a LIMIT, and only as
+far as the page needs. Then the words are common enough that walking the titles in order
+finds a page of them sooner than gathering every match and sorting it: PostgreSQL walks up
+to WALK_ROWS titles (with each book's words in the index beside them), and gathers only if
+that walk falls short, as it does when matches cluster far down the alphabet.
 """
 
 from dataclasses import dataclass
@@ -159,19 +159,39 @@ class BookTier:
 
 
 @cache
-def book_statements(postgresql: bool, word_count: int) -> tuple[list[BookTier], Select, Select]:
-    """Each tier's statements; the page's rows for chosen ids; and the count of all matches
-    up to the bound."""
+def book_statements(postgresql: bool, word_count: int) -> tuple[Select, list[BookTier], Select]:
+    """Every match, up to one past the bound; each tier's statements, for when there are
+    more; and the page's rows for chosen ids."""
     rows = (
         select(books.c.id, books.c.title, books.c.author_id, authors.c.name.label("author_name"))
         .join(authors, authors.c.id == books.c.author_id)
         .where(books.c.id.in_(bindparam("ids", expanding=True)))
     )
     if not postgresql:
-        return sqlite_book_tiers(word_count), rows, bounded_count(books, matches_sqlite(word_count))
+        whole = books.c.search_text.like(bindparam(f"whole_{word_count - 1}"))
+        found = select(books.c.id, books.c.title_key, whole).where(matches_sqlite(word_count))
+        return found.limit(COUNT_BOUND + 1), sqlite_book_tiers(word_count), rows
     table = books_with_vectors
-    count = bounded_count(table, holds_words(table), planned_for_all=word_count > 1)
-    return postgresql_book_tiers(), rows, count
+    found = select(table.c.id, table.c.title_key, holds_words(table, "all_whole").label("whole"))
+    found = found.where(holds_words(table))
+    if word_count > 1:
+        found = select(every_match(found))
+    return found.limit(COUNT_BOUND + 1), postgresql_book_tiers(), rows
+
+
+def in_rank_order(found: list, values: dict) -> list[int]:
+    """The ids of `found` (id, title key, whether the last word is whole: every match) best
+    first, as the tiers would read them: titles that start with the query (the exact one
+    first, in a key's order), then those holding every word whole, then the rest; each by
+    title. Python orders strings as the C collation does their UTF-8 bytes. (A book's
+    search text, which matched, and its title key are written together.)"""
+
+    def rank(match) -> tuple:
+        book_id, title_key, whole = match
+        tier = 0 if values["start"] <= title_key < values["stop"] else 1 if whole else 2
+        return tier, title_key, book_id
+
+    return [match[0] for match in sorted(found, key=rank)]
 
 
 def matches_sqlite(word_count: int, last_whole: bool = False):
@@ -286,36 +306,45 @@ def search_authors(terms: Terms, page: int, per_page: int) -> Found:
 
 
 def search_books(terms: Terms, page: int, per_page: int) -> Found:
-    """The tiers are read best first, each only as far as the page needs, so a page that the
-    best tiers fill reads nothing of the others: a common word's exact and starting
-    matches fill the first page from an index, and the thousands of books that merely
-    hold the word are never ranked."""
+    """Within the bound, every match is read at once and ranked here, so the index finds
+    the books holding the words once. Past it, the tiers are read best first, each only as
+    far as the page needs, so a page that the best tiers fill reads nothing of the others:
+    a common word's exact and starting matches fill the first page from an index, and the
+    thousands of books that merely hold the word are never ranked."""
     postgresql = on_postgresql()
-    tiers, page_rows, count = book_statements(postgresql, len(terms.words))
+    every, tiers, page_rows = book_statements(postgresql, len(terms.words))
+    values = terms.values()
+    offset = (page - 1) * per_page
+    found = None
+    if not (postgresql and len(terms.words) == 1 and estimated_books(values) >= COUNT_TRUSTED_PAST):
+        found = read(every, values).all()
+    if found is not None and len(found) <= COUNT_BOUND:
+        total = len(found)
+        ids = in_rank_order(found, values)[offset : offset + per_page]
+    elif offset >= COUNT_BOUND:
+        return Found([], None)
+    else:
+        total, ids = walked_tiers(tiers, terms, values, offset, per_page)
+    by_id = {row.id: row for row in read_rows(page_rows, {"ids": ids})} if ids else {}
+    return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)
+
+
+def walked_tiers(tiers, terms: Terms, values: dict, offset: int, per_page: int):
+    """The total (None: past the bound) and the page's ids, read tier by tier."""
     if terms.endings == terms.words[-1:]:
         tiers = tiers[:-1]  # the last word begins no other word: no book holds it as a prefix
-    values = terms.values()
-    if postgresql and len(terms.words) == 1 and estimated_books(values) >= COUNT_TRUSTED_PAST:
-        total = None
-    else:
-        total = counted(count, values)
-    offset = (page - 1) * per_page
-    if offset >= COUNT_BOUND if total is None else offset >= total:
-        return Found([], total)
     ranked: list[int] = []
     for tier in tiers:
         up_to = offset + per_page - len(ranked)
         found = []
-        if tier.walk is not None and total is None:
+        if tier.walk is not None:
             found = read(tier.walk, values | {"up_to": up_to, "walk": WALK_ROWS}).scalars().all()
         if len(found) < up_to:
             found = read(tier.gather, values | {"up_to": up_to}).scalars().all()
         ranked += found
         if len(ranked) >= offset + per_page:
-            break
-    else:
-        # Every tier ran out before the page filled: these are all the matches.
-        total = len(ranked)
-    ids = ranked[offset : offset + per_page]
-    by_id = {row.id: row for row in read_rows(page_rows, {"ids": ids})} if ids else {}
-    return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)
+            return None, ranked[offset : offset + per_page]
+    # Every tier ran out before the page filled: these are all the matches, perhaps fewer
+    # than the statistics said (search_books).
+    total = len(ranked) if len(ranked) <= COUNT_BOUND else None
+    return total, ranked[offset : offset + per_page]

@@ -155,6 +155,31 @@ def test_counts_stop_at_the_bound_and_say_more(client, add_authors):
     assert body["books"] == []
 
 
+def test_past_the_bound_the_books_rank_as_within_it(client, add_author):
+    """Within the bound every match is read and ranked at once; past it, the tiers are read
+    one by one, and give the same order: titles starting with the words (the exact one
+    first), then those holding them whole, then as a prefix; each by title."""
+    add_author(books=["The Bookshop 1", "A Book of Hours", "Books of Blood", "Book", "Bookends"])
+    within = client.get("/api/search?q=book").get_json()
+    more = [f"The Bookshop {n:04}" for n in range(2, COUNT_BOUND + 2)]
+    add_author("Penelope Fitzgerald", books=more)
+    past = client.get("/api/search?q=book").get_json()
+
+    starting = ["Book", "Bookends", "Books of Blood"]
+    assert [book["title"] for book in within["books"]] == [
+        *starting,
+        "A Book of Hours",
+        "The Bookshop 1",
+    ]
+    assert within["books_total"] == 5
+    assert [book["title"] for book in past["books"]] == [
+        *starting,
+        "A Book of Hours",
+        *more[: DEFAULT_PER_PAGE - 4],
+    ]
+    assert past["books_total"] is None
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_word_in_too_many_books_to_count_is_counted_when_its_books_run_out(
     app, client, add_authors
@@ -222,12 +247,11 @@ def test_a_search_costs_a_bounded_number_of_statements(client, add_authors, sql_
     client.get("/search?q=book")
     many = len(sql_statements)
 
-    # The vocabulary, two counts, no page of authors (none match), the tiers (the 15 books
-    # fill no page; none holds a longer word that begins "book", so the last tier is not
-    # asked), and the page's books; with 300, the books starting "Book" fill the page alone.
-    # And the shelf's version, for the page's validator (bookshelf.caching). PostgreSQL also
-    # asks its statistics how many books hold the word.
+    # The vocabulary, the authors' count, no page of authors (none match), every matching
+    # book (15 or 300, within the bound), and the page's books. And the shelf's version, for
+    # the page's validator (bookshelf.caching). PostgreSQL also asks its statistics how many
+    # books hold the word.
     extra = (
         1 if client.application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else 0
     )
-    assert (few, many) == (7 + extra, 6 + extra)
+    assert (few, many) == (5 + extra, 5 + extra)
