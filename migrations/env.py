@@ -1,5 +1,5 @@
-"""Alembic's environment for `flask db ...`: Flask-Migrate's, with the limits and triggers
-of bookshelf.schema.
+"""Alembic's environment for `flask db ...`: Flask-Migrate's, with the lock, limits and
+triggers of bookshelf.schema.
 
 A caller that already holds a connection or an engine (pytest-alembic, for one) hands it
 over in config.attributes["connection"]; otherwise migrations use migration_engine().
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bookshelf.schema import book_count_triggers, shelf_version_triggers, time_limits
 from bookshelf.schema.migration_engine import connect, migration_engine, migration_url
+from bookshelf.schema.migration_lock import one_at_a_time
 from bookshelf.sqlite import foreign_keys_off_for_migrations
 
 config = context.config
@@ -76,6 +77,7 @@ def run_migrations_online() -> None:
 def run_migrations_on(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, **configure_args())
     with (
+        one_at_a_time(connection),
         foreign_keys_off_for_migrations(connection),
         time_limits.limited(connection),
         context.begin_transaction(),

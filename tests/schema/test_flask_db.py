@@ -4,10 +4,12 @@ traceback, when it cannot run."""
 import subprocess
 import sys
 
+import psycopg2
 import pytest
 
 from bookshelf import PROJECT_ROOT
 from bookshelf.extensions import db
+from bookshelf.schema.migration_lock import MIGRATION_LOCK_KEY
 from bookshelf.schema.version import schema_version
 from tests.schema.revisions import oldest_first, revision_id
 
@@ -58,16 +60,57 @@ def test_a_database_that_does_not_answer_is_one_line(make_app, unreachable_postg
     assert len(result.output.strip().splitlines()) == 1
 
 
+def flask_command(tmp_path, database_url: str, *args: str) -> dict:
+    """How subprocess runs `flask ARGS` on `database_url`, as a shell would."""
+    return {
+        "args": [sys.executable, "-m", "flask", *args],
+        "cwd": PROJECT_ROOT,
+        "env": {
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path),
+            "PATH": "",
+            "PYTHONUNBUFFERED": "1",  # each line as it is written
+        },
+        "text": True,
+    }
+
+
 def run_flask(tmp_path, database_url: str, *args: str) -> subprocess.CompletedProcess:
-    environment = {"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "PATH": ""}
     return subprocess.run(
-        [sys.executable, "-m", "flask", *args],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        **flask_command(tmp_path, database_url, *args), capture_output=True, timeout=60
     )
+
+
+def test_upgrades_started_together_take_turns(make_app, postgres_url, tmp_path):
+    """A deploy that starts several instances at once, each running `flask db upgrade`: they
+    queue for the migration lock (held first here, as by a migration already running), then
+    one migrates and the others find nothing to do."""
+    holder = psycopg2.connect(postgres_url)
+    holder.autocommit = True
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+            upgrades = [
+                subprocess.Popen(
+                    **flask_command(tmp_path, postgres_url, "db", "upgrade"),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                )
+                for _ in range(4)
+            ]
+            said = [upgrade.stdout.readline() for upgrade in upgrades]
+            assert all("waiting for it to finish" in line for line in said), said
+            cursor.execute("SELECT to_regclass('alembic_version')")
+            assert cursor.fetchone()[0] is None
+    finally:
+        holder.close()  # which lets the lock go
+    outputs = [upgrade.communicate(timeout=120) for upgrade in upgrades]
+
+    assert [upgrade.returncode for upgrade in upgrades] == [0] * len(upgrades)
+    log = "".join(stderr for _, stderr in outputs)
+    for revision in oldest_first():
+        assert log.count(f"-> {revision.revision},") == 1, log
+    assert applied(make_app(postgres_url)) == [oldest_first()[-1].revision]
 
 
 @pytest.mark.parametrize(
