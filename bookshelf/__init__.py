@@ -110,10 +110,15 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from flask_migrate.cli import db as migration_commands
+
     from bookshelf.accounts.commands import users_command
+    from bookshelf.schema.rehearsal_command import rehearse_command
     from bookshelf.search.commands import search_command
     from bookshelf.seeding.commands import seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(users_command)
     app.cli.add_command(search_command)
+    # Flask-Migrate's `flask db` group, which its package registers with Flask.
+    migration_commands.add_command(rehearse_command)
