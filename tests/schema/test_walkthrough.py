@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 from bookshelf import PROJECT_ROOT
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, reset_postgres
 
 VENV_BIN = Path(sys.executable).parent
 FLASK = ".venv/bin/flask"
@@ -56,39 +56,44 @@ def insert_after(path: Path, anchor: str, code: str, indent: str) -> None:
 
 def test_the_readme_walkthrough_ends_with_lint_and_migration_checks_passing(tmp_path):
     blocks = walkthrough_code_blocks()
-    assert [language for language, _ in blocks] == ["python", "sh", "python", "sh"]
-    [model, migrate, waiver, upgrade_and_check] = [code for _, code in blocks]
+    assert [language for language, _ in blocks] == ["python", "sh", "python", "sh", "sh"]
+    [model, migrate, waiver, rehearse, upgrade_and_check] = [code for _, code in blocks]
     project = tmp_path / "project"
     project.mkdir()
     copy_project(project)
     environment = {
         name: value
         for name, value in os.environ.items()
-        if name not in ("DATABASE_DIRECT_URL", "PYTEST_ADDOPTS")
+        if name not in ("DATABASE_DIRECT_URL", "DATABASE_REHEARSAL_URL", "PYTEST_ADDOPTS")
     } | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'walkthrough.sqlite'}",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
 
-    def run(*command) -> str:
-        result = subprocess.run(
-            command, cwd=project, env=environment, capture_output=True, text=True
-        )
+    def run(*command, database_url: str | None = None) -> str:
+        env = environment | ({"DATABASE_URL": database_url} if database_url else {})
+        result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         output = result.stdout + result.stderr
         assert result.returncode == 0, f"{shlex.join(map(str, command))}:\n{output}"
         return output
 
-    def run_readme_lines(block: str) -> list[str]:
+    def run_readme_lines(block: str, database_url: str | None = None) -> list[str]:
         outputs = []
         for line in block.splitlines():
             command = shlex.split(line, comments=True)
             assert command[0] == FLASK, line
-            outputs.append(run(sys.executable, "-m", "flask", *command[1:]))
+            outputs.append(
+                run(sys.executable, "-m", "flask", *command[1:], database_url=database_url)
+            )
         return outputs
 
     revisions = project / "migrations" / "versions"
     shipped = set(revisions.iterdir())
     run(sys.executable, "-m", "flask", "db", "upgrade")  # where `make run` leaves the database
+    if POSTGRES_URL:  # and a PostgreSQL shelf to rehearse on
+        reset_postgres(POSTGRES_URL)
+        run(sys.executable, "-m", "flask", "db", "upgrade", database_url=POSTGRES_URL)
+        run(sys.executable, "-m", "flask", "seed", database_url=POSTGRES_URL)
 
     insert_after(
         project / "bookshelf" / "catalogue" / "models.py",
@@ -101,6 +106,9 @@ def test_the_readme_walkthrough_ends_with_lint_and_migration_checks_passing(tmp_
     assert "error" not in migrate_output.lower(), migrate_output
     [revision] = set(revisions.iterdir()) - shipped
     insert_after(revision, "def upgrade():\n", waiver, indent="    ")
+    if POSTGRES_URL:
+        [rehearsal] = run_readme_lines(rehearse, database_url=POSTGRES_URL)
+        assert "add-published-year-to-book" in rehearsal and "Passed." in rehearsal, rehearsal
     run_readme_lines(upgrade_and_check)
 
     run(VENV_BIN / "ruff", "check", "--no-cache", ".")
