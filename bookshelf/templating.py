@@ -1,13 +1,14 @@
 """What the templates get beyond Jinja's own: the thousands and highlight filters, a paging
 test, and the address of the page being shown."""
 
+import re
 from functools import lru_cache
 
 from flask import Flask, request
 from markupsafe import Markup, escape
 
 from bookshelf.catalogue.list_options import has_previous_page
-from bookshelf.search.words import WORD, search_words
+from bookshelf.search.words import search_words
 
 
 def thousands(number: int) -> str:
@@ -15,28 +16,31 @@ def thousands(number: int) -> str:
     return f"{number:,}"
 
 
+# A word in escaped text, or an entity the escaping wrote (&amp;, &#39;), which is no word
+# of the text's and is left as it is.
+ESCAPED_WORD = re.compile(r"&#?\w+;|[^\W_]+")
+
+
 @lru_cache(maxsize=4096)
 def words_of(token: str) -> tuple[str, ...]:
     """search_words of one word as written, remembered: a page of results highlights the
-    same words again and again (an author's name beside each of their books). Highlighting
-    a page of 18 books took 625 µs without it, 335 µs with it."""
+    same words again and again (an author's name beside each of their books)."""
     return tuple(search_words(token))
 
 
 def highlight(text: str, words: tuple[str, ...]) -> Markup:
     """`text`, escaped, with each of its words that starts like one of a search's `words`
-    (bookshelf.search.words) marked with <mark>: "Émile" is marked for `emile`."""
-    pieces = []
-    done = 0
-    for found in WORD.finditer(text):
-        if any(word.startswith(words) for word in words_of(found.group())):
-            pieces += [
-                escape(text[done : found.start()]),
-                Markup("<mark>%s</mark>") % found.group(),
-            ]
-            done = found.end()
-    pieces.append(escape(text[done:]))
-    return Markup("").join(pieces)
+    (bookshelf.search.words) marked with <mark>: "Émile" is marked for `emile`. Escaping
+    leaves letters and digits as they are, so the words are marked in the escaped text, in
+    one pass (bench/FINDINGS.md has what it saves)."""
+
+    def marked(found: re.Match) -> str:
+        token = found.group()
+        if token[0] != "&" and any(word.startswith(words) for word in words_of(token)):
+            return f"<mark>{token}</mark>"
+        return token
+
+    return Markup(ESCAPED_WORD.sub(marked, str(escape(text))))
 
 
 def this_page() -> str:
