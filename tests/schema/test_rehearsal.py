@@ -276,6 +276,51 @@ def test_a_batched_backfill_counts_its_rows_and_holds_no_long_lock(make_app, she
     assert books["lock"]["seconds"] < 0.5
 
 
+def test_a_long_exclusive_lock_breaks_its_budget(make_app, shelf, migrations):
+    migrations(
+        "hold-books",
+        """
+        op.execute('LOCK TABLE books IN ACCESS EXCLUSIVE MODE')
+        op.execute('SELECT pg_sleep(1.5)')
+        """,
+    )
+
+    status, report, _ = rehearse(make_app, shelf, migrations, "--make-copy")
+
+    run = only_revision(report)
+    books = table(run, "books")
+    assert status == 1
+    assert books["lock"]["mode"] == "ACCESS EXCLUSIVE"
+    assert books["lock"]["seconds"] >= 1.5
+    assert run["over_budget"] == [
+        f"held ACCESS EXCLUSIVE on books ({BOOKS:,} rows) for {books['lock']['seconds']:.2f} s, "
+        "over --max-exclusive-lock 1.0 s"
+    ]
+
+
+def test_a_lock_outside_a_transaction_is_seen_by_the_second_connection(make_app, shelf, migrations):
+    """An autocommit block's statement takes and drops its lock within itself, where the
+    migration's own connection cannot see it afterwards."""
+    migrations(
+        "add-shelved-at-outside",
+        """
+        with op.get_context().autocommit_block():
+            op.execute(
+                'ALTER TABLE books ADD COLUMN shelved_at timestamptz NOT NULL '
+                'DEFAULT clock_timestamp()'
+            )
+        """,
+        "op.drop_column('books', 'shelved_at')",
+    )
+
+    _, report, _ = rehearse(make_app, shelf, migrations, "--make-copy", "--allow-rewrite")
+
+    books = table(only_revision(report), "books")
+    assert books["rewritten"] is True
+    assert books["lock"]["mode"] == "ACCESS EXCLUSIVE"
+    assert books["lock"]["seconds"] > 0.1
+
+
 def test_a_slow_revision_says_what_it_is_doing_and_breaks_the_duration_budget(
     make_app, shelf, migrations
 ):
