@@ -9,12 +9,13 @@ names a PostgreSQL database it may migrate (default: bench_small on the local se
 import os
 import statistics
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
 import flask_migrate
 from sqlalchemy import text
 
+from bench.interleaved import interleaved, median_ratio
 from bookshelf import create_app
 from bookshelf.database import read
 from config import TestingConfig
@@ -34,22 +35,16 @@ def main() -> None:
         return {"status": "ok"}
 
     client = app.test_client()
-    timings = {"/healthz": [], "/select-one": []}
-    for path in timings:
+    for path in ("/healthz", "/select-one"):
         assert client.get(path).status_code == 200, path
-    for _ in range(ROUNDS):
-        for path, rounds in timings.items():
-            started = time.perf_counter()
-            for _ in range(REQUESTS):
-                client.get(path)
-            rounds.append((time.perf_counter() - started) / REQUESTS * 1e6)
+    timings = interleaved(
+        {path: partial(client.get, path) for path in ("/healthz", "/select-one")},
+        ROUNDS,
+        REQUESTS,
+    )
     for path, rounds in timings.items():
         print(f"{path}: median {statistics.median(rounds):.0f} µs a request")
-    ratios = [h / s for h, s in zip(timings["/healthz"], timings["/select-one"], strict=True)]
-    print(
-        f"/healthz / SELECT 1: {statistics.median(ratios):.2f} "
-        f"({min(ratios):.2f}–{max(ratios):.2f})"
-    )
+    print(f"/healthz / SELECT 1: {median_ratio(timings['/healthz'], timings['/select-one'])}")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ the local server).
 import os
 import statistics
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
+from bench.interleaved import interleaved, median_ratio
 from bookshelf import create_app
 from config import TestingConfig
 
@@ -37,20 +38,17 @@ def app_on(replica_url: str | None):
 def main() -> None:
     clients = {"direct": app_on(None).test_client(), "routed": app_on(URL).test_client()}
     for page, path in PAGES.items():
-        timings = {name: [] for name in clients}
         for client in clients.values():
             assert client.get(path).status_code == 200, path
-        for _ in range(ROUNDS):
-            for name, client in clients.items():
-                started = time.perf_counter()
-                for _ in range(REQUESTS):
-                    client.get(path)
-                timings[name].append((time.perf_counter() - started) / REQUESTS * 1e6)
-        ratios = [r / d for r, d in zip(timings["routed"], timings["direct"], strict=True)]
+        timings = interleaved(
+            {name: partial(client.get, path) for name, client in clients.items()},
+            ROUNDS,
+            REQUESTS,
+        )
         print(
             f"{page}: direct {statistics.median(timings['direct']):.0f} µs, routed "
             f"{statistics.median(timings['routed']):.0f} µs a request; routed/direct time "
-            f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})"
+            f"{median_ratio(timings['routed'], timings['direct'])}"
         )
 
 
