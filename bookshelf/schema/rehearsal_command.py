@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bookshelf.errors import cannot_reach_the_database
-from bookshelf.schema.migration_engine import migration_engine, migration_url
+from bookshelf.schema.migration_engine import connect, migration_engine, migration_url
 from bookshelf.schema.rehearsal import Budget, Rehearsal, Rehearser, pending_revisions
 from bookshelf.schema.rehearsal_copy import (
     APP_DATABASE,
@@ -166,7 +166,7 @@ def rehearse_command(
 
 def nothing_pending_on_the_app(config, to: str) -> None:
     """Refuse before copying a database whose migrations are current."""
-    with migration_engine().connect() as connection:
+    with connect(migration_engine()) as connection:
         start, revisions = pending_revisions(config, connection, to)
     if not revisions:
         raise click.ClickException(

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 
 import click
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from bookshelf.errors import cannot_reach_the_database, database_error_cause
+from bookshelf.errors import database_error_cause
+from bookshelf.schema.migration_engine import connect
 from config import engine_options
 
 # The settings that name the app's database, for `flask db` commands.
@@ -31,7 +32,7 @@ def refuse_the_apps_own(copy: Engine, app: Engine) -> None:
     direct host, an address for a name): a lock taken on the copy, with a key no one else
     uses, is one the app's database sees as its own."""
     key = secrets.randbits(63)
-    with copy.connect() as on_copy, on_copy.begin(), the_apps(app) as on_app:
+    with copy.connect() as on_copy, on_copy.begin(), connect(app) as on_app:
         # Held until the transaction ends, which PgBouncer's transaction pooling keeps on
         # one server connection.
         on_copy.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
@@ -48,17 +49,6 @@ def refuse_the_apps_own(copy: Engine, app: Engine) -> None:
             "The copy's URL is the app's own database: a rehearsal runs on a copy, never on "
             "the database the app serves."
         )
-
-
-@contextmanager
-def the_apps(app: Engine) -> Iterator[Connection]:
-    """A connection to the app's database, which not answering is one line naming it."""
-    try:
-        connection = app.connect()
-    except OperationalError as error:
-        raise cannot_reach_the_database(error, APP_DATABASE) from None
-    with connection:
-        yield connection
 
 
 @contextmanager
