@@ -205,11 +205,11 @@ def books(author_id: int):
 
 class BookshelfSQL:
     """A statement of Bookshelf's as the SQL it sends, with the values it binds itself
-    (its LIMITs); an expanding list of ids becomes psycopg2's tuple."""
+    (its LIMITs)."""
 
     def __init__(self, statement) -> None:
         compiled = statement.compile(dialect=postgresql.dialect())
-        self.sql = compiled.string.replace("(__[POSTCOMPILE_ids])", "%(ids)s")
+        self.sql = compiled.string
         self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
 
     def run(self, values: dict) -> list:
@@ -280,7 +280,7 @@ def search_books(terms: Terms, paging: Paging) -> Found:
         return Found([], None)
     else:
         total, ids = walked_tiers(tiers, terms, values, offset, per_page)
-    by_id = {row.id: row for row in page_rows.run({"ids": tuple(ids)})} if ids else {}
+    by_id = {row.id: row for row in page_rows.run({"ids": ids})} if ids else {}
     return Found([by_id[book_id] for book_id in ids if book_id in by_id], total)
 
 

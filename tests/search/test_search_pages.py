@@ -240,18 +240,21 @@ def test_a_search_costs_a_bounded_number_of_statements(client, add_authors, sql_
     add_authors(3, books_each=5)
     sql_statements.clear()
     client.get("/search?q=book")
-    few = len(sql_statements)
+    few = list(sql_statements)
 
     add_authors(60, books_each=5)
     sql_statements.clear()
     client.get("/search?q=book")
-    many = len(sql_statements)
+    many = list(sql_statements)
 
     # The vocabulary, the authors' count, no page of authors (none match), every matching
     # book (15 or 300, within the bound), and the page's books. And the shelf's version, for
     # the page's validator (bookshelf.caching). PostgreSQL also asks its statistics how many
     # books hold the word.
-    extra = (
-        1 if client.application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else 0
-    )
-    assert (few, many) == (5 + extra, 5 + extra)
+    postgresql = client.application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    extra = 1 if postgresql else 0
+    assert (len(few), len(many)) == (5 + extra, 5 + extra)
+    if postgresql:
+        # The same SQL for a page of 15 books as for one of 25: pg_stat_statements adds
+        # every search of a shape into one line.
+        assert few == many
