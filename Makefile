@@ -51,8 +51,8 @@ lint-migrations: $(VENV)/.installed-dev
 
 # Builds 10,000-author shelves with 10,000 and 1,000,000 books on the PostgreSQL that
 # BENCH_DATABASE_URL names, measures every page against a bare-Flask ceiling, and writes
-# bench/RESULTS.md and bench/results.png. About 20 minutes. A quick look:
-# make bench BENCH_ARGS="--large-books 20000 --rounds 1 --seconds 1 --report-dir /tmp"
+# bench/RESULTS.md and bench/results.png. About 35 minutes. A quick look:
+# make bench BENCH_ARGS="--large-books 20000 --rounds 1 --seconds 1 --loading-rounds 1 --report-dir /tmp"
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

@@ -591,8 +591,14 @@ def main() -> None:
     import bench.writes
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="runs of each page on each server")
-    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
+    # Many short runs rather than a few long ones: the servers' runs of a round are
+    # seconds apart, so the machine's slower and faster spells fall on both, and the
+    # median of a dozen rounds moves less than that of five (bench/FINDINGS.md).
+    parser.add_argument("--rounds", type=int, default=12, help="runs of each page on each server")
+    parser.add_argument("--seconds", type=int, default=2, help="length of one wrk run")
+    parser.add_argument(
+        "--loading-rounds", type=int, default=5, help="loads of the large shelf, each way"
+    )
     parser.add_argument(
         "--large-books", type=int, default=LARGE_BOOKS, help="books on the large shelf"
     )
@@ -609,7 +615,7 @@ def main() -> None:
     server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
 
     print("Loading: bulk seed against raw COPY ...")
-    loading = compare_loading(server, arguments.rounds, arguments.large_books)
+    loading = compare_loading(server, arguments.loading_rounds, arguments.large_books)
     print(f"  seed {loading['seed_seconds']:.1f} s, COPY {loading['copy_seconds']:.1f} s")
     urls = {}
     for size, books in {"small": SMALL_BOOKS, "large": arguments.large_books}.items():
