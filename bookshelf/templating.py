@@ -8,7 +8,7 @@ from flask import Flask, request
 from markupsafe import Markup, escape
 
 from bookshelf.catalogue.list_options import has_previous_page
-from bookshelf.search.words import search_words
+from bookshelf.search.words import WORD, search_words
 
 
 def thousands(number: int) -> str:
@@ -16,9 +16,9 @@ def thousands(number: int) -> str:
     return f"{number:,}"
 
 
-# A word in escaped text, or an entity the escaping wrote (&amp;, &#39;), which is no word
-# of the text's and is left as it is.
-ESCAPED_WORD = re.compile(r"&#?\w+;|[^\W_]+")
+# A word in escaped text (as the search splits words), or an entity the escaping wrote
+# (&amp;, &#39;), which is no word of the text's and is left as it is.
+ESCAPED_WORD = re.compile(r"&#?\w+;|" + WORD.pattern)
 
 
 @lru_cache(maxsize=4096)
