@@ -15,24 +15,24 @@ from sqlalchemy.engine import Connection
 
 SHELF_TABLES = ("authors", "books")
 
-POSTGRESQL_TRIGGERS = """
-CREATE FUNCTION bump_shelf_version() RETURNS trigger LANGUAGE plpgsql AS $$
+POSTGRESQL_FUNCTION = """
+CREATE OR REPLACE FUNCTION bump_shelf_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE shelf_version SET version = version + 1;
     RETURN NULL;
-END $$;
-""" + "".join(
-    f"""
-CREATE TRIGGER {table}_change_shelf_version
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_shelf_version();
+END $$
 """
+# A statement per table, which the revision runs in a transaction of its own (see there).
+POSTGRESQL_TRIGGERS = [
+    f"""CREATE OR REPLACE TRIGGER {table}_change_shelf_version
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_shelf_version()"""
     for table in SHELF_TABLES
-)
-POSTGRESQL_DROP_TRIGGERS = (
-    "".join(f"DROP TRIGGER {table}_change_shelf_version ON {table};\n" for table in SHELF_TABLES)
-    + "DROP FUNCTION bump_shelf_version();\n"
-)
+]
+POSTGRESQL_DROP_TRIGGERS = [
+    f"DROP TRIGGER IF EXISTS {table}_change_shelf_version ON {table}" for table in SHELF_TABLES
+]
+POSTGRESQL_DROP_FUNCTION = "DROP FUNCTION IF EXISTS bump_shelf_version()"
 
 # SQLite has no statement triggers: one per row. IF NOT EXISTS, because they are run again
 # after every migration while shelf_version exists.

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bookshelf.extensions import db
-from tests.schema.revisions import revision_id
+from tests.schema.revisions import oldest_first, revision_id
 from tests.servers.load import SteadyLoad
 from tests.servers.previous_release import Writer
 
@@ -32,6 +32,9 @@ NEWEST_FIRST = [
     "/authors/?sort=newest&page=300",
     "/api/authors/?sort=newest",
 ]
+# The orders in which writers take the two tables' write locks: the book_count triggers go
+# from books to authors; deleting an author, whose books go with it, from authors to books.
+WRITERS_ORDERS = [("books", "authors"), ("authors", "books")]
 
 
 @pytest.fixture
@@ -204,3 +207,66 @@ def test_the_curating_revisions_apply_while_the_shelf_is_read_and_written(
         counted = db.session.execute(text("SELECT sum(book_count) FROM authors")).scalar()
     assert books == (books_before + writer.writes, 1)
     assert counted == books_before + writer.writes
+
+
+@pytest.mark.parametrize(("first", "second"), WRITERS_ORDERS)
+def test_each_revision_since_the_browsing_indexes_waits_for_a_writer_instead_of_deadlocking(
+    make_app, postgres_url, migrated, first, second
+):
+    """Each revision is applied, then taken down, one at a time, while a writer holds one
+    table's write lock and goes on to take the other's: the revision waits for the writer
+    (or the writer for it), and neither is ended as a deadlock."""
+    migrated(postgres_url)
+    runner = make_app(postgres_url).test_cli_runner()
+    since = revision_id("add-browsing-indexes")
+    assert runner.invoke(args=["db", "downgrade", since]).exit_code == 0
+    revisions = [revision.revision for revision in oldest_first()]
+    later = revisions[revisions.index(since) + 1 :]
+
+    steps = [("upgrade", revision) for revision in later] + [
+        ("downgrade", revision) for revision in reversed([since, *later[:-1]])
+    ]
+    for step in steps:
+        result = beside_a_writer(runner, postgres_url, step, first, second)
+        assert result.exit_code == 0, f"{step}: {result.output}"
+
+
+def beside_a_writer(runner, postgres_url: str, step: tuple[str, str], first: str, second: str):
+    """`flask db <step>`, while a writer that holds `first`'s write lock (as a write to it
+    does) takes `second`'s once the migration waits for it, or is done, then commits."""
+    writer = psycopg2.connect(postgres_url)
+    with writer.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {first} IN ROW EXCLUSIVE MODE")
+        cursor.execute("SELECT pg_backend_pid()")
+        [writer_pid] = cursor.fetchone()
+    outcome = {}
+    migration = threading.Thread(
+        target=lambda: outcome.update(result=runner.invoke(args=["db", *step]))
+    )
+    migration.start()
+    try:
+        wait_until_blocked_by(postgres_url, writer_pid, migration)
+        with writer.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {second} IN ROW EXCLUSIVE MODE")
+        writer.commit()
+    finally:
+        writer.close()
+        migration.join()
+    return outcome["result"]
+
+
+def wait_until_blocked_by(postgres_url: str, pid: int, migration: threading.Thread) -> None:
+    """Until a session waits for a lock that session `pid` holds, or the migration ends."""
+    watcher = psycopg2.connect(postgres_url)
+    watcher.autocommit = True
+    deadline = time.monotonic() + MAX_MIGRATION_WAIT
+    with watcher, watcher.cursor() as cursor:
+        while migration.is_alive() and time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                (pid,),
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.01)
+    watcher.close()
