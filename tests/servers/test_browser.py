@@ -286,6 +286,32 @@ def test_countries_and_the_list_fit_a_phone(new_page, shelf, add_author):
     expect(chips.get_by_role("link", name="United Kingdom")).to_be_in_viewport(ratio=1)
 
 
+def test_the_chosen_country_is_in_view_on_a_phone_that_draws_the_page_as_it_arrives(
+    new_page, shelf, add_author
+):
+    """On a slow connection the row of chips is drawn before the chosen one has arrived; when
+    it comes, it goes first, and must not push the row out of place and itself out of view."""
+    add_author("Kazuo Ishiguro", country="United Kingdom", books=["Never Let Me Go"])
+    page = phone(new_page)
+    page.goto("/authors/")
+    page.evaluate(
+        """async ({url, chosen}) => {
+            const html = await (await fetch(url)).text();
+            const cut = html.lastIndexOf("<li>", html.indexOf(`aria-current="true">${chosen}<`));
+            document.open();
+            document.write(html.slice(0, cut));
+            await new Promise(drawn => requestAnimationFrame(() => requestAnimationFrame(drawn)));
+            document.write(html.slice(cut));
+            document.close();
+        }""",
+        {"url": "/authors/?country=United+Kingdom", "chosen": "United Kingdom"},
+    )
+
+    expect(author_links(page)).to_have_text(["Kazuo Ishiguro"])
+    chips = page.get_by_role("complementary", name="Countries").get_by_role("list")
+    expect(chips.get_by_role("link", name="United Kingdom")).to_be_in_viewport(ratio=1)
+
+
 def test_search_results_and_an_author_on_a_phone(new_page, shelf, artifacts_dir, backend):
     page = phone(new_page)
     page.goto("/search?q=tove")
