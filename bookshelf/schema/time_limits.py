@@ -57,9 +57,10 @@ def limited(connection: Connection) -> Iterator[None]:
 def set_limits(connection: Connection) -> None:
     """Set LOCAL at the start of each transaction, so the limits end with it.
 
-    In an autocommit_block (where CONCURRENTLY builds run) there is no transaction: the
-    lock limit is set for the session, and the statement limit not at all, since such a
-    build blocks nobody while it runs and on a big table may rightly take long.
+    In an autocommit_block (where CONCURRENTLY builds run, and the steps of a revision that
+    locks one table at a time) there is no transaction: the lock limit is set for the
+    session, and the statement limit not at all, since such a build blocks nobody while it
+    runs and on a big table may rightly take long.
     """
     limits = time_limits()
     # SQLAlchemy is still beginning the transaction, so this goes straight to the driver.

@@ -32,8 +32,9 @@ NEWEST_FIRST = [
     "/authors/?sort=newest&page=300",
     "/api/authors/?sort=newest",
 ]
-# The orders in which writers take the two tables' write locks: the book_count triggers go
-# from books to authors; deleting an author, whose books go with it, from authors to books.
+# The orders in which writers take the two tables' write locks: a new book's count goes from
+# books to authors (the book_count triggers); an author restored with their books, from
+# authors to books.
 WRITERS_ORDERS = [("books", "authors"), ("authors", "books")]
 
 
@@ -213,27 +214,44 @@ def test_the_curating_revisions_apply_while_the_shelf_is_read_and_written(
 def test_each_revision_since_the_browsing_indexes_waits_for_a_writer_instead_of_deadlocking(
     make_app, postgres_url, migrated, first, second
 ):
-    """Each revision is applied, then taken down, one at a time, while a writer holds one
-    table's write lock and goes on to take the other's: the revision waits for the writer
-    (or the writer for it), and neither is ended as a deadlock."""
+    """Each revision is applied, then taken down, one at a time, and then all at once as a
+    deploy applies them, while a writer holds one table's write lock and goes on to take the
+    other's: the revision waits for the writer (or the writer for it), and neither is ended
+    as a deadlock."""
     migrated(postgres_url)
-    runner = make_app(postgres_url).test_cli_runner()
+    app = make_app(postgres_url)
+    # What is tested is PostgreSQL's deadlock check, which ends a deadlock within a second;
+    # the lock limit, which has tests of its own, is kept out of the way.
+    app.config["MIGRATION_LOCK_TIMEOUT"] = "30s"
+    runner = app.test_cli_runner()
     since = revision_id("add-browsing-indexes")
     assert runner.invoke(args=["db", "downgrade", since]).exit_code == 0
     revisions = [revision.revision for revision in oldest_first()]
     later = revisions[revisions.index(since) + 1 :]
+    shelf_version = revision_id("add-shelf-version")
+    below_shelf_version = revisions[revisions.index(shelf_version) - 1]
 
-    steps = [("upgrade", revision) for revision in later] + [
-        ("downgrade", revision) for revision in reversed([since, *later[:-1]])
+    steps = [
+        *(("upgrade", revision) for revision in later),
+        *(("downgrade", revision) for revision in reversed([since, *later[:-1]])),
+        ("upgrade", "head"),
     ]
+    waited = []
     for step in steps:
-        result = beside_a_writer(runner, postgres_url, step, first, second)
-        assert result.exit_code == 0, f"{step}: {result.output}"
+        result, blockers = beside_a_writer(runner, postgres_url, step, first, second)
+        assert result.exit_code == 0, f"{step}, held up by {blockers}: {result.output}"
+        if "the writer" in blockers:
+            waited.append(step)
+
+    # The writer was in the way where it could have been a deadlock: the test tested.
+    assert ("upgrade", shelf_version) in waited
+    assert ("downgrade", below_shelf_version) in waited
 
 
 def beside_a_writer(runner, postgres_url: str, step: tuple[str, str], first: str, second: str):
     """`flask db <step>`, while a writer that holds `first`'s write lock (as a write to it
-    does) takes `second`'s once the migration waits for it, or is done, then commits."""
+    does) takes `second`'s once the migration waits for it, or is done, then commits. Gives
+    the command's result, and the sessions seen holding the migration up."""
     writer = psycopg2.connect(postgres_url)
     with writer.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {first} IN ROW EXCLUSIVE MODE")
@@ -245,28 +263,41 @@ def beside_a_writer(runner, postgres_url: str, step: tuple[str, str], first: str
     )
     migration.start()
     try:
-        wait_until_blocked_by(postgres_url, writer_pid, migration)
+        blockers = until_blocked_by(postgres_url, writer_pid, migration)
         with writer.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {second} IN ROW EXCLUSIVE MODE")
         writer.commit()
     finally:
         writer.close()
         migration.join()
-    return outcome["result"]
+    return outcome["result"], blockers
 
 
-def wait_until_blocked_by(postgres_url: str, pid: int, migration: threading.Thread) -> None:
-    """Until a session waits for a lock that session `pid` holds, or the migration ends."""
+# Every session of the database that waits for a lock, with who holds it up.
+BLOCKERS = """
+SELECT blocker.pid, blocker.backend_type, blocker.state, left(blocker.query, 80)
+FROM pg_stat_activity AS waiting, unnest(pg_blocking_pids(waiting.pid)) AS holding (pid)
+    JOIN pg_stat_activity AS blocker ON blocker.pid = holding.pid
+WHERE waiting.datname = current_database()
+"""
+
+
+def until_blocked_by(postgres_url: str, pid: int, migration: threading.Thread) -> set[str]:
+    """Watch until a session waits for a lock that session `pid` (the writer) holds, or the
+    migration ends; gives the sessions seen holding others up ("the writer" among them, if
+    it was)."""
     watcher = psycopg2.connect(postgres_url)
     watcher.autocommit = True
-    deadline = time.monotonic() + MAX_MIGRATION_WAIT
-    with watcher, watcher.cursor() as cursor:
-        while migration.is_alive() and time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-                (pid,),
-            )
-            if cursor.fetchone()[0]:
-                break
-            time.sleep(0.01)
-    watcher.close()
+    seen = set()
+    try:
+        with watcher.cursor() as cursor:
+            while migration.is_alive():
+                cursor.execute(BLOCKERS)
+                for blocker, *what in cursor.fetchall():
+                    if blocker == pid:
+                        return seen | {"the writer"}
+                    seen.add(" ".join(map(str, [blocker, *what])))
+                time.sleep(0.01)
+        return seen
+    finally:
+        watcher.close()
