@@ -297,10 +297,16 @@ def test_the_chosen_country_is_in_view_on_a_phone_that_draws_the_page_as_it_arri
     page.evaluate(
         """async ({url, chosen}) => {
             const html = await (await fetch(url)).text();
-            const cut = html.lastIndexOf("<li>", html.indexOf(`aria-current="true">${chosen}<`));
+            const chip = html.indexOf(`aria-current="true">${chosen}<`);
+            if (chip < 0) throw new Error(`no chosen chip for ${chosen} in the page`);
+            const cut = html.lastIndexOf("<li>", chip);
             document.open();
             document.write(html.slice(0, cut));
             await new Promise(drawn => requestAnimationFrame(() => requestAnimationFrame(drawn)));
+            const row = document.querySelector(".countries ul");
+            if (getComputedStyle(row).display !== "flex" || row.scrollWidth <= row.clientWidth) {
+                throw new Error("the first part was not drawn as a row of chips that scrolls");
+            }
             document.write(html.slice(cut));
             document.close();
         }""",
